@@ -1,0 +1,3 @@
+from domeinwacht.cli import main
+
+raise SystemExit(main())

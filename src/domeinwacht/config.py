@@ -1,0 +1,69 @@
+"""Settings read from the environment, each with an embedded default and a line of documentation.
+
+The core (checks, scan, net) reads its settings from here, never from Django; Django's settings module
+reads the same values.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+_DOCUMENTED: dict[str, tuple[str, str]] = {}
+
+
+def config(name: str, default: str, documentation: str) -> str:
+    """The value of environment variable ``name``, else ``default``; documented for `domeinwacht config`."""
+    _DOCUMENTED[name] = (default, documentation)
+    return os.environ.get(name, default)
+
+
+def config_bool(name: str, default: bool, documentation: str) -> bool:
+    value = config(name, "1" if default else "0", documentation)
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def documented() -> dict[str, tuple[str, str]]:
+    """Every setting read so far: name -> (default, documentation)."""
+    return dict(_DOCUMENTED)
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    allow_non_public: bool
+    backend: str
+    broker_url: str
+
+
+def load() -> Settings:
+    data_dir = Path(
+        config(
+            "DOMEINWACHT_DATA_DIR",
+            str(Path.cwd() / "var"),
+            "Directory for the SQLite database, reports, exports and lab state.",
+        )
+    ).resolve()
+    return Settings(
+        data_dir=data_dir,
+        database_url=config(
+            "DATABASE_URL",
+            f"sqlite:///{data_dir / 'domeinwacht.sqlite3'}",
+            "Database URL: sqlite:///PATH (default) or postgres://USER@HOST:PORT/NAME.",
+        ),
+        allow_non_public=config_bool(
+            "DOMEINWACHT_ALLOW_NON_PUBLIC",
+            False,
+            "Allow scanning loopback/private/link-local/documentation addresses (the lab sets this).",
+        ),
+        backend=config(
+            "DOMEINWACHT_BACKEND", "local", "Measurement backend: local (in-process) or celery."
+        ),
+        broker_url=config(
+            "CELERY_BROKER_URL",
+            "amqp://guest:guest@127.0.0.1:5672//",
+            "Celery broker (RabbitMQ by default; redis://127.0.0.1:6379/0 also works).",
+        ),
+    )

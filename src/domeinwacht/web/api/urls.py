@@ -1,0 +1,9 @@
+"""REST API v1. Each app contributes its routes here."""
+
+from django.urls import path
+
+from domeinwacht.web.api import views
+
+urlpatterns = [
+    path("health", views.health, name="api-health"),
+]
