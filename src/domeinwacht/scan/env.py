@@ -1,0 +1,105 @@
+"""The environment of one scan run: options, the shared resolver, limits and the shared-probe cache.
+
+Every observer receives the same ``ScanEnv``. Probes that several targets need (an MX host shared by 300
+domains, a name server, one IP address) go through ``ScanEnv.shared(key, factory)`` and run once per run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from domeinwacht.net.dns import Resolver, ResolverConfig
+from domeinwacht.net.guard import AddressGuard
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class ScanOptions:
+    """What the user asked for (CLI flags, measurement settings).
+
+    Attributes:
+        resolver: resolver addresses (``addr[:port]``); empty means the system's.
+        trust_anchor_file: DNSSEC trust anchor (DS or DNSKEY records, zone-file format); ``None`` = root KSK.
+        ca_file: PEM bundle of trusted roots; ``None`` = the system bundle.
+        allow_non_public: lift the address guard (the lab needs this).
+        profile: NCSC TLS profile id.
+        ehlo_name: the stable name we announce to mail servers.
+        dkim_selectors: extra DKIM selectors to probe.
+        vrp_file / pfx2as_file: RPKI VRP export and prefix-to-origin table; ``None`` = RPKI checks error.
+        target_timeout: seconds one target may take in total.
+        connect_timeout / io_timeout: per connection, per read.
+        global_concurrency: open connections at once, in total.
+        per_ip_concurrency: open connections at once to one IP address.
+        mail_per_server_concurrency: open connections at once to one mail server address (1–2: be gentle).
+    """
+
+    resolver: tuple[str, ...] = ()
+    trust_anchor_file: Path | None = None
+    ca_file: Path | None = None
+    allow_non_public: bool = False
+    profile: str = "ncsc-2025-05"
+    ehlo_name: str = "scanner.domeinwacht.invalid"
+    dkim_selectors: tuple[str, ...] = ()
+    vrp_file: Path | None = None
+    pfx2as_file: Path | None = None
+    target_timeout: float = 120.0
+    connect_timeout: float = 5.0
+    io_timeout: float = 10.0
+    global_concurrency: int = 256
+    per_ip_concurrency: int = 4
+    mail_per_server_concurrency: int = 2
+
+
+@dataclass
+class ScanEnv:
+    """Shared, per-run state. Create one per run (it holds asyncio objects: one event loop)."""
+
+    options: ScanOptions = field(default_factory=ScanOptions)
+    resolver: Resolver = field(init=False)
+    guard: AddressGuard = field(init=False)
+    global_limit: asyncio.Semaphore = field(init=False)
+    _per_ip: dict[tuple[str, str], asyncio.Semaphore] = field(default_factory=dict, repr=False)
+    _shared: dict[tuple[Any, ...], asyncio.Task[Any]] = field(default_factory=dict, repr=False)
+    counters: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.guard = AddressGuard(allow_non_public=self.options.allow_non_public)
+        self.resolver = Resolver(
+            ResolverConfig(nameservers=self.options.resolver),
+            # The resolver the user configured is trusted: it is not a scan target.
+            guard=AddressGuard(allow_non_public=True),
+        )
+        self.global_limit = asyncio.Semaphore(self.options.global_concurrency)
+
+    def ip_limit(self, ip: str, kind: str = "any") -> asyncio.Semaphore:
+        """The semaphore bounding concurrent connections to ``ip`` (``kind="smtp"`` is stricter)."""
+        key = (kind, ip)
+        sem = self._per_ip.get(key)
+        if sem is None:
+            limit = (
+                self.options.mail_per_server_concurrency
+                if kind == "smtp"
+                else self.options.per_ip_concurrency
+            )
+            sem = self._per_ip[key] = asyncio.Semaphore(limit)
+        return sem
+
+    async def shared(self, key: tuple[Any, ...], factory: Callable[[], Awaitable[T]]) -> T:
+        """Run ``factory()`` once per run for ``key``; every caller gets the same result (or exception)."""
+        task = self._shared.get(key)
+        if task is None:
+
+            async def run() -> T:
+                return await factory()
+
+            task = self._shared[key] = asyncio.ensure_future(run())
+        return await asyncio.shield(task)
+
+    def count(self, name: str, n: int = 1) -> None:
+        """Add ``n`` to a counter (connections, handshakes, queries) reported with the results."""
+        self.counters[name] = self.counters.get(name, 0) + n
