@@ -1,10 +1,15 @@
 """The registry of checks: check id -> pure function of observations.
 
-A check is registered with the observation *area* it reads (``dns``, ``web``, ``mail``, ``rpki``…). The evaluator
-hands each check the observation object of its area and the active TLS profile; checks never do I/O.
+A check is registered with the observation *area* it reads (``dns``, ``web``, ``mail``, ``web_tls``…). The
+evaluator hands each check the observation object of its area and the context; checks never do I/O.
 
     @check("web.hsts", area="web")
     def hsts(obs: WebObservation, ctx: CheckContext) -> CheckResult: ...
+
+A check that needs several areas names them all and receives a mapping ``{area: observation}``:
+
+    @check("web.dane", area=("web", "web_tls"))
+    def dane(obs: Mapping[str, Any], ctx: CheckContext) -> CheckResult: ...
 """
 
 from __future__ import annotations
@@ -38,8 +43,12 @@ class CheckContext:
 @dataclass(frozen=True, slots=True)
 class RegisteredCheck:
     check_id: str
-    area: str
+    area: str | tuple[str, ...]
     function: CheckFunction
+
+    @property
+    def areas(self) -> tuple[str, ...]:
+        return (self.area,) if isinstance(self.area, str) else self.area
 
 
 _REGISTRY: dict[str, RegisteredCheck] = {}
@@ -47,7 +56,7 @@ _REGISTRY: dict[str, RegisteredCheck] = {}
 TLS_PROFILES = ("ncsc-2025-05", "ncsc-2.1.1")
 
 
-def check(check_id: str, *, area: str) -> Callable[[F], F]:
+def check(check_id: str, *, area: str | tuple[str, ...]) -> Callable[[F], F]:
     """Register ``function`` as the implementation of ``check_id``; duplicate ids are a bug."""
 
     def decorate(function: F) -> F:
@@ -90,12 +99,17 @@ def evaluate(
     """
     results: dict[str, CheckResult] = {}
     for check_id, entry in sorted(registered().items()):
-        if only_areas is not None and entry.area not in only_areas:
+        if only_areas is not None and not set(entry.areas) <= only_areas:
             continue
-        if entry.area not in observations or observations[entry.area] is None:
+        if any(observations.get(area) is None for area in entry.areas):
             continue
+        argument = (
+            observations[entry.area]
+            if isinstance(entry.area, str)
+            else {area: observations[area] for area in entry.areas}
+        )
         try:
-            result = entry.function(observations[entry.area], ctx)
+            result = entry.function(argument, ctx)
         except Exception as exc:  # noqa: BLE001 - reported as the check's error
             result = CheckResult(
                 check_id,
