@@ -1,0 +1,1 @@
+"""Mail record parsers and evaluators (SPF, DMARC, DKIM, MTA-STS, TLS-RPT)."""

@@ -1,0 +1,1 @@
+"""Policy: profiles as data, scoring and severity."""
