@@ -52,7 +52,7 @@ def from_jsonable(cls: type[T] | Any, data: Any) -> T:
     return typing.cast(T, _build(cls, data))
 
 
-def _build(tp: Any, data: Any) -> Any:  # noqa: C901 - one branch per supported type
+def _build(tp: Any, data: Any) -> Any:
     origin = get_origin(tp)
     if tp is Any:
         return data

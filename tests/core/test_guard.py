@@ -30,7 +30,7 @@ def test_global_addresses_are_public(address):
 
 
 def test_guard_refuses_non_public_by_default_with_a_clear_message():
-    with pytest.raises(NonPublicAddressError, match="refusing to connect to 10.0.0.1: private"):
+    with pytest.raises(NonPublicAddressError, match=r"refusing to connect to 10\.0\.0\.1: private"):
         AddressGuard().check("10.0.0.1")
 
 

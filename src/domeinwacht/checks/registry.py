@@ -110,7 +110,7 @@ def evaluate(
         )
         try:
             result = entry.function(argument, ctx)
-        except Exception as exc:  # noqa: BLE001 - reported as the check's error
+        except Exception as exc:
             result = CheckResult(
                 check_id,
                 Status.ERROR,

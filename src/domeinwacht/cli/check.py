@@ -1,0 +1,224 @@
+"""`domeinwacht check DOMAIN…`: measure domains now and print the verdicts (text or JSON).
+
+Contract (other tools drive it; docs/CHECK_OUTPUT.md): exit 0 when the checks ran, whatever the verdicts;
+exit 2 with one clear line when they could not (bad arguments, unreadable files, resolver unreachable).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from domeinwacht.checks.registry import TLS_PROFILES, CheckContext
+from domeinwacht.checks.result import CheckResult, Status
+from domeinwacht.cli import UserError
+
+# Display order and titles of the categories in text output.
+CATEGORIES = (
+    ("dns", "DNS"),
+    ("web.ipv6", "Web: IPv6"),
+    ("web.https", "Web: HTTPS"),
+    ("web.tls", "Web: TLS"),
+    ("web.cert", "Web: certificate"),
+    ("web", "Web: HSTS, headers, security.txt, DANE"),
+    ("web.rpki", "Web: RPKI"),
+    ("mail.tls", "Mail: TLS"),
+    ("mail.cert", "Mail: certificate"),
+    ("mail.rpki", "Mail: RPKI"),
+    ("mail", "Mail"),
+    ("hygiene", "Hygiene"),
+)
+
+_MARK = {
+    Status.PASS: "PASS",
+    Status.FAIL: "FAIL",
+    Status.WARNING: "WARN",
+    Status.INFO: "INFO",
+    Status.NOT_APPLICABLE: "N/A ",
+    Status.ERROR: "ERR ",
+}
+
+
+def configure(sub: Any) -> None:
+    parser = sub.add_parser(
+        "check",
+        help="measure domains now and print the verdicts",
+        description="Measure one or more domains against the standards and print each verdict with "
+        "evidence and remedy. Exit 0 when the checks ran, whatever the verdicts.",
+    )
+    parser.add_argument("domains", nargs="+", metavar="DOMAIN")
+    parser.add_argument("--web", action="store_true", help="web checks (default: web and mail)")
+    parser.add_argument("--mail", action="store_true", help="mail checks (default: web and mail)")
+    parser.add_argument("--profile", choices=TLS_PROFILES, default="ncsc-2025-05")
+    parser.add_argument("--resolver", action="append", metavar="ADDR[:PORT]", default=[])
+    parser.add_argument("--trust-anchor", type=Path, metavar="FILE")
+    parser.add_argument("--ca-file", type=Path, metavar="PEM")
+    parser.add_argument("--vrp-file", type=Path, metavar="JSON", help="RPKI VRP export")
+    parser.add_argument("--pfx2as-file", type=Path, metavar="FILE", help="prefix-to-origin table")
+    parser.add_argument("--dkim-selector", action="append", default=[], metavar="SELECTOR")
+    parser.add_argument(
+        "--allow-non-public",
+        action="store_true",
+        help="permit scanning loopback/private/link-local/documentation addresses",
+    )
+    parser.add_argument(
+        "--lab", action="store_true", help="use the running lab's resolver, trust anchor and CA"
+    )
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds per domain")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.set_defaults(handler=run)
+
+
+def _options(args: argparse.Namespace) -> Any:
+    from domeinwacht.net.dns import parse_server
+    from domeinwacht.scan.env import ScanOptions
+
+    for server in args.resolver:
+        try:
+            parse_server(server)
+        except ValueError as exc:
+            raise UserError(f"--resolver {server!r}: not an address[:port] ({exc})") from exc
+    for flag, path in (
+        ("--trust-anchor", args.trust_anchor),
+        ("--ca-file", args.ca_file),
+        ("--vrp-file", args.vrp_file),
+        ("--pfx2as-file", args.pfx2as_file),
+    ):
+        if path is not None and not path.is_file():
+            raise UserError(f"{flag} {path}: no such file")
+    base = ScanOptions()
+    if args.lab:
+        from domeinwacht import lab
+
+        if not lab.is_up():
+            raise UserError("the lab is not up: run `domeinwacht lab up` first")
+        base = lab.scan_options()
+    return ScanOptions(
+        resolver=tuple(args.resolver) or base.resolver,
+        trust_anchor_file=args.trust_anchor or base.trust_anchor_file,
+        ca_file=args.ca_file or base.ca_file,
+        allow_non_public=args.allow_non_public or base.allow_non_public,
+        profile=args.profile,
+        dkim_selectors=tuple(args.dkim_selector),
+        vrp_file=args.vrp_file or base.vrp_file,
+        pfx2as_file=args.pfx2as_file or base.pfx2as_file,
+        target_timeout=args.timeout,
+    )
+
+
+def _domains(raw: list[str]) -> list[str]:
+    from domeinwacht.names import InvalidName, normalise_hostname
+
+    domains = []
+    for text in raw:
+        try:
+            domains.append(normalise_hostname(text))
+        except InvalidName as exc:
+            raise UserError(f"{text!r} is not a valid domain name: {exc}") from exc
+    return domains
+
+
+def run(args: argparse.Namespace) -> int:
+    domains = _domains(args.domains)
+    options = _options(args)
+    groups = {g for g in ("web", "mail") if getattr(args, g)} or {"web", "mail"}
+    reports = asyncio.run(_check_all(domains, options, groups))
+    if args.format == "json":
+        body: Any = reports[0] if len(reports) == 1 else reports
+        json.dump(body, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        for report in reports:
+            sys.stdout.write(render_text(report))
+    return 0
+
+
+async def _check_all(
+    domains: list[str], options: Any, groups: set[str]
+) -> list[dict[str, Any]]:
+    from domeinwacht.net.dns import DnsError
+    from domeinwacht.scan.env import ScanEnv
+    from domeinwacht.scan.single import evaluate_domain, observe_domain
+
+    try:
+        env = ScanEnv(options)
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+    try:  # one question to the resolver first: unreachable is a usage problem, not a verdict
+        await env.resolver.query(".", "NS")
+    except DnsError as exc:
+        servers = ", ".join(options.resolver) or "the system resolver"
+        raise UserError(f"resolver unreachable ({servers}): {exc.reason}") from exc
+    ctx = CheckContext(profile=options.profile, options=_check_options(options))
+    reports = []
+    for domain in domains:
+        observed = await observe_domain(domain, env, groups)
+        results = evaluate_domain(observed, ctx)
+        reports.append(report_json(domain, options.profile, results))
+    return reports
+
+
+def _check_options(options: Any) -> dict[str, Any]:
+    extra: dict[str, Any] = {}
+    if options.ca_file is not None:
+        extra["ca_file"] = str(options.ca_file)
+        extra["ca_pem"] = Path(options.ca_file).read_bytes()
+    return extra
+
+
+def report_json(domain: str, profile: str, results: Mapping[str, CheckResult]) -> dict[str, Any]:
+    """The JSON contract of docs/CHECK_OUTPUT.md."""
+    return {
+        "domain": domain,
+        "profile": profile,
+        "checks": {cid: r.to_json() for cid, r in sorted(results.items())},
+        "score": score_json(results),
+    }
+
+
+def score_json(results: Mapping[str, CheckResult]) -> dict[str, Any]:
+    counts = {s.value: 0 for s in Status}
+    for result in results.values():
+        counts[result.status.value] += 1
+    score: dict[str, Any] = {"counts": counts}
+    try:
+        from domeinwacht.policy import scoring
+    except ImportError:
+        return score
+    score.update(scoring.score_json(results))
+    return score
+
+
+def _category(check_id: str) -> str:
+    for prefix, title in CATEGORIES:
+        if check_id == prefix or check_id.startswith(prefix + "."):
+            return title
+    return "Other"
+
+
+def render_text(report: Mapping[str, Any]) -> str:
+    lines = [f"{report['domain']}  (TLS profile {report['profile']})", ""]
+    grouped: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
+    for check_id, result in report["checks"].items():
+        grouped.setdefault(_category(check_id), []).append((check_id, result))
+    order = [title for _, title in CATEGORIES] + ["Other"]
+    for title in sorted(grouped, key=order.index):
+        lines.append(f"  {title}")
+        for check_id, result in grouped[title]:
+            status = Status(result["status"])
+            lines.append(f"    [{_MARK[status]}] {check_id}: {result['summary']}")
+            if status in (Status.FAIL, Status.WARNING, Status.ERROR) and result.get("remedy"):
+                lines.append(f"           remedy: {result['remedy']}")
+        lines.append("")
+    counts = report["score"]["counts"]
+    summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+    lines.append(f"  {summary or 'no checks ran'}")
+    if "internetnl" in report["score"]:
+        lines.append(f"  Internet.nl-style score: {report['score']['internetnl']}")
+    lines.append("")
+    return "\n".join(lines) + "\n"
