@@ -1,1 +1,1 @@
-"""Mail record parsers and evaluators (SPF, DMARC, DKIM, MTA-STS, TLS-RPT)."""
+"""Mail record parsers and the SPF evaluator: pure logic, DNS only through injected interfaces."""
