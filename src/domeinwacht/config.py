@@ -58,9 +58,7 @@ def load() -> Settings:
             False,
             "Allow scanning loopback/private/link-local/documentation addresses (the lab sets this).",
         ),
-        backend=config(
-            "DOMEINWACHT_BACKEND", "local", "Measurement backend: local (in-process) or celery."
-        ),
+        backend=config("DOMEINWACHT_BACKEND", "local", "Measurement backend: local (in-process) or celery."),
         broker_url=config(
             "CELERY_BROKER_URL",
             "amqp://guest:guest@127.0.0.1:5672//",

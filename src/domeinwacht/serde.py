@@ -91,9 +91,7 @@ def _build(tp: Any, data: Any) -> Any:
         if dataclasses.is_dataclass(tp):
             hints = _hints(tp)
             kwargs = {
-                f.name: _build(hints[f.name], data[f.name])
-                for f in dataclasses.fields(tp)
-                if f.init and f.name in data
+                f.name: _build(hints[f.name], data[f.name]) for f in dataclasses.fields(tp) if f.init and f.name in data
             }
             return tp(**kwargs)
         if issubclass(tp, Enum):

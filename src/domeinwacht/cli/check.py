@@ -66,9 +66,7 @@ def configure(sub: Any) -> None:
         action="store_true",
         help="permit scanning loopback/private/link-local/documentation addresses",
     )
-    parser.add_argument(
-        "--lab", action="store_true", help="use the running lab's resolver, trust anchor and CA"
-    )
+    parser.add_argument("--lab", action="store_true", help="use the running lab's resolver, trust anchor and CA")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per domain")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.set_defaults(handler=run)
@@ -138,9 +136,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _check_all(
-    domains: list[str], options: Any, groups: set[str]
-) -> list[dict[str, Any]]:
+async def _check_all(domains: list[str], options: Any, groups: set[str]) -> list[dict[str, Any]]:
     from domeinwacht.net.dns import DnsError
     from domeinwacht.scan.env import ScanEnv
     from domeinwacht.scan.single import evaluate_domain, observe_domain

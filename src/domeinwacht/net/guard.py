@@ -16,9 +16,7 @@ class NonPublicAddressError(Exception):
     """The destination is loopback, private, link-local, documentation or otherwise not globally routable."""
 
     def __init__(self, address: str, why: str) -> None:
-        super().__init__(
-            f"refusing to connect to {address}: {why} address (use --allow-non-public to permit this)"
-        )
+        super().__init__(f"refusing to connect to {address}: {why} address (use --allow-non-public to permit this)")
         self.address = address
         self.why = why
 
@@ -47,8 +45,7 @@ def classify(address: str | IPAddress) -> str | None:
 
 
 _DOCUMENTATION = [
-    ipaddress.ip_network(n)
-    for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32", "3fff::/20")
+    ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32", "3fff::/20")
 ]
 
 

@@ -81,11 +81,7 @@ class ScanEnv:
         key = (kind, ip)
         sem = self._per_ip.get(key)
         if sem is None:
-            limit = (
-                self.options.mail_per_server_concurrency
-                if kind == "smtp"
-                else self.options.per_ip_concurrency
-            )
+            limit = self.options.mail_per_server_concurrency if kind == "smtp" else self.options.per_ip_concurrency
             sem = self._per_ip[key] = asyncio.Semaphore(limit)
         return sem
 

@@ -38,9 +38,7 @@ def selected_observers(groups: Iterable[str]) -> list[RegisteredObserver]:
     return [o for o in observers().values() if o.groups & wanted]
 
 
-async def observe_domain(
-    domain: str, env: ScanEnv, groups: Iterable[str] = GROUPS
-) -> DomainObservations:
+async def observe_domain(domain: str, env: ScanEnv, groups: Iterable[str] = GROUPS) -> DomainObservations:
     """Run the observers of ``groups`` for ``domain`` within ``env.options.target_timeout``."""
     chosen = selected_observers(groups)
 
@@ -82,7 +80,5 @@ def evaluate_domain(observed: DomainObservations, ctx: CheckContext) -> dict[str
             continue
         reasons = [observed.failures[a] for a in entry.areas if a in observed.failures]
         if reasons:
-            results[check_id] = CheckResult(
-                check_id, Status.ERROR, reasons[0], {"reason": reasons[0]}
-            )
+            results[check_id] = CheckResult(check_id, Status.ERROR, reasons[0], {"reason": reasons[0]})
     return dict(sorted(results.items()))
