@@ -37,6 +37,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import io
+import ipaddress
 import json
 import socket
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -127,8 +128,9 @@ def _check_network(version: int, value: int, length: int, text: str) -> int:
 
 
 def _format_prefix(version: int, network: int, length: int) -> str:
-    packed = network.to_bytes(_BITS[version] // 8, "big")
-    return f"{socket.inet_ntop(_FAMILY[version], packed)}/{length}"
+    # ipaddress writes RFC 5952 text; inet_ntop would write ``::0.1.0.0`` for ``::1:0``.
+    address = ipaddress.IPv4Address(network) if version == 4 else ipaddress.IPv6Address(network)
+    return f"{address}/{length}"
 
 
 def _parse_asn(value: Any) -> int:
