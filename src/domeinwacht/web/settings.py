@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "simple_history",
     "domeinwacht.web.register",
+    "domeinwacht.web.measurements",
     "domeinwacht.web.api",
 ]
 

@@ -1,0 +1,1 @@
+"""Measurements: runs over many targets, their stored observations, verdicts and scores (immutable once finished)."""
