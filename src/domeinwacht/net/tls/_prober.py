@@ -1,0 +1,532 @@
+"""The TLS prober: versions, suites (with server preference), groups and extensions of one endpoint.
+
+Plan (each step one TCP connection per ClientHello, sequential, so an endpoint never sees more than one of
+our connections at a time):
+
+1. TLS 1.3: one full handshake (supported_groups = every TLS 1.3 group, key_share = secp384r1, following an
+   HRR when needed). We decrypt the server flight: EncryptedExtensions (OpenSSL-based servers list *all* their
+   groups there when the negotiated group is not their first choice, RFC 8446 4.2.7), the Certificate
+   message (chain and stapled OCSP), and for web endpoints we send our Finished and read the session tickets
+   (early data advertised?).
+2. TLS 1.3 suites by iterative removal with an empty key_share: each HelloRetryRequest names one suite and
+   one group, so suites and groups are enumerated together (when EncryptedExtensions did not list the groups).
+3. TLS 1.2 (legacy hello, client_version 0x0303, every TLS ≤ 1.2 suite): the first answer gives the version,
+   the extension flags (EMS, renegotiation_info, compression, status_request) and the plaintext chain; then
+   iterative removal (N accepted suites: N + 1 hellos) and one reversed offer for server preference.
+4. One hello with client_version TLS 1.1: a compliant server answers with its highest version ≤ 1.1, so one
+   refusal proves TLS 1.1, 1.0 and SSL 3 are all off. Accepted old versions are enumerated like TLS 1.2.
+5. TLS 1.2 key-exchange signature hashes: one hello offering only SHA-1 signature_algorithms, one only SHA-224.
+6. Early data (web): resume with a ticket that advertised early data, offering early_data (never sending
+   any); EncryptedExtensions says whether the server would accept it.
+
+Not measured (documented in docs/TLS.md): client-initiated renegotiation (needs a complete TLS 1.2 session),
+SSL 2.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from dataclasses import dataclass, field
+from typing import Literal
+
+from domeinwacht.net.guard import NonPublicAddressError
+from domeinwacht.net.tls import _wire as w
+from domeinwacht.net.tls._crypto import resumption_psk
+from domeinwacht.net.tls._registry import (
+    ALL_SIGNATURE_SCHEMES,
+    GROUPS,
+    SHA1_ONLY_SCHEMES,
+    SHA224_ONLY_SCHEMES,
+    SSL3,
+    SUITES,
+    TLS10,
+    TLS11,
+    TLS12,
+    TLS12_GROUPS,
+    TLS13,
+    TLS13_GROUPS,
+    VERSIONS,
+    signature_hash,
+    suites_for_version,
+)
+from domeinwacht.net.tls._session import (
+    Flight12,
+    Flight13,
+    ProbeError,
+    Refused,
+    StartTls,
+    Target,
+    hello12,
+    hello13,
+)
+from domeinwacht.observations.tls import DhParams, TlsObservation, VersionSuites
+from domeinwacht.scan.env import ScanEnv
+
+# SHA-256 of well-known DH primes (big-endian p): RFC 7919, RFC 3526, RFC 5114.
+KNOWN_DH_PRIMES: dict[str, str] = {
+    "9cd3b7f336872f46c09428d1bbc19877a4d440512cda8d1c1cf0cd6e33698966": "ffdhe2048",
+    "0eaf67db3a839156d5013494a5318a772b5697d270d721f37f092efc69ea5a17": "ffdhe3072",
+    "4648414224ac881b3d0dc59b466f96d06a558278776807797ecf1f66ff397b3e": "ffdhe4096",
+    "227ac9066b3ddd9e193670cda2388fa884f65ba0cf98b742d1fe77a6687c79c7": "ffdhe6144",
+    "770b14efaf6f049929c523113b3fa99a8d11dab1b18af3609590122075d19833": "ffdhe8192",
+    "64fcc83ec403930bf18393dbc883ccaa1fbb08ac876f77f7aa99748ca945019b": "modp1536",
+    "d66436f79bbd6b2e38c0ffbd079be904d2641415e2e67140e09448be9a60890e": "modp2048",
+    "48cf8b092fbce4359d9871abf74f98e25b6163379eaa15cd9087e800c6d1c55c": "modp3072",
+    "4ee95187682bcb230ad26a95205f6920e84708f6251b3894329b09ec23919e33": "modp4096",
+    "d1bfe6d0925ce7e4da262b62861514a7755e35831e429f343e7b864848657efd": "modp6144",
+    "39ab4feab950a3128fb71accb9fc3965d857012e081998a85996e3ea8b3c3bcf": "modp8192",
+    "44c55cfee5c075927cf682da5b681bdecbd5c3eb0784c14f5dce7610f0ef133d": "rfc5114_1024_160",
+    "bfe545862ca102ad1eeddb5fbfa5bf855ac4995c56a8b408ce3fe099dce93a9d": "rfc5114_2048_224",
+    "0b7835722cb619827610c2549fdda5587421686c4409a13865e76225522ddcc9": "rfc5114_2048_256",
+}
+
+TLS13_SUITES: tuple[int, ...] = (0x1302, 0x1303, 0x1301, 0x1304, 0x1305)
+# First TLS 1.3 hello: secp384r1 first (few servers prefer it, so OpenSSL lists its groups in
+# EncryptedExtensions), then the rest.
+FIRST_GROUPS: tuple[int, ...] = (24, *[g for g in TLS13_GROUPS if g != 24])
+
+
+def group_name(code: int) -> str:
+    return GROUPS.get(code, f"0x{code:04x}")
+
+
+def dh_params(p: int) -> DhParams:
+    raw = p.to_bytes((p.bit_length() + 7) // 8, "big")
+    digest = hashlib.sha256(raw).hexdigest()
+    return DhParams(p.bit_length(), KNOWN_DH_PRIMES.get(digest), digest)
+
+
+@dataclass
+class _State:
+    versions: dict[int, bool] = field(default_factory=dict)
+    suites: dict[int, list[int]] = field(default_factory=dict)
+    preference: dict[int, bool | None] = field(default_factory=dict)
+    groups: list[int] = field(default_factory=list)
+    groups_source: str = ""
+    tls12_groups: list[int] = field(default_factory=list)
+    dh: dict[str, DhParams] = field(default_factory=dict)
+    kex_sha1: bool | None = None
+    kex_sha224: bool | None = None
+    kex_hashes: list[str] = field(default_factory=list)
+    compression: bool | None = None
+    secure_reneg: bool | None = None
+    ems: bool | None = None
+    early_data: bool | None = None
+    early_data_max: int = 0
+    ocsp_stapled: bool | None = None
+    ocsp: bytes | None = None
+    chain: tuple[bytes, ...] = ()
+    chain_version: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def add_group(self, code: int) -> None:
+        if code not in self.groups:
+            self.groups.append(code)
+
+    def learn12(self, flight: Flight12) -> None:
+        ske = flight.ske
+        if ske is None:
+            return
+        if ske.curve is not None and ske.curve not in self.tls12_groups:
+            self.tls12_groups.append(ske.curve)
+        if ske.dh_p is not None:
+            params = dh_params(ske.dh_p)
+            self.dh.setdefault(params.prime_sha256, params)
+        if ske.signature_scheme is not None and flight.hello.version == TLS12:
+            name = signature_hash(ske.signature_scheme)
+            if name not in self.kex_hashes:
+                self.kex_hashes.append(name)
+
+
+async def probe_tls(
+    ip: str,
+    port: int,
+    server_name: str | None,
+    env: ScanEnv,
+    *,
+    starttls: StartTls | None = None,
+    purpose: Literal["web", "mail"] = "web",
+) -> TlsObservation:
+    """Learn the TLS configuration of ``ip:port``; never raises for network or protocol trouble.
+
+    ``starttls`` performs the plaintext preamble (SMTP EHLO/STARTTLS) on each fresh connection before the TLS
+    bytes; an exception from it ends the probe with ``error = "STARTTLS failed: <reason>"`` (an exception with
+    a ``reason`` attribute gives that reason, e.g. ``rate-limited``).
+    """
+    loop = asyncio.get_running_loop()
+    started = time.monotonic()
+    budget = env.options.target_timeout
+    kind = "smtp" if purpose == "mail" or port == 25 else "any"
+    target = Target(ip, port, server_name, env, starttls, kind, loop.time() + budget)
+    state = _State()
+    error: str | None = None
+    try:
+        await asyncio.wait_for(_run(target, state, purpose), budget + 1.0)
+    except NonPublicAddressError as exc:
+        error = str(exc)
+    except ProbeError as exc:
+        error = str(exc)
+    except w.TlsProtocolError as exc:
+        error = f"not a valid TLS answer: {exc}"
+    except TimeoutError:
+        error = f"no complete TLS answer within {env.options.io_timeout:g}s per connection ({budget:g}s per endpoint)"
+    return _observation(target, state, purpose, error, time.monotonic() - started)
+
+
+def _observation(
+    target: Target, state: _State, purpose: Literal["web", "mail"], error: str | None, duration: float
+) -> TlsObservation:
+    order = (TLS13, TLS12, TLS11, TLS10, SSL3)
+    suites = tuple(
+        VersionSuites(
+            VERSIONS[v],
+            tuple(SUITES[c].name for c in state.suites.get(v, [])),
+            state.preference.get(v),
+        )
+        for v in order
+        if state.versions.get(v)
+    )
+    return TlsObservation(
+        ip=target.ip,
+        port=target.port,
+        server_name=target.server_name,
+        purpose=purpose,
+        error=error,
+        versions=tuple(VERSIONS[v] for v in order if state.versions.get(v)),
+        versions_refused=tuple(VERSIONS[v] for v in order if state.versions.get(v) is False),
+        suites=suites,
+        groups=tuple(group_name(g) for g in state.groups),
+        groups_source=state.groups_source,
+        tls12_groups=tuple(group_name(g) for g in state.tls12_groups),
+        dh_params=tuple(state.dh.values()),
+        kex_sha1_accepted=state.kex_sha1,
+        kex_sha224_accepted=state.kex_sha224,
+        kex_hashes_used=tuple(state.kex_hashes),
+        compression=state.compression,
+        secure_renegotiation=state.secure_reneg,
+        extended_master_secret=state.ems,
+        client_renegotiation=None,
+        early_data=state.early_data,
+        early_data_max=state.early_data_max,
+        ocsp_stapled=state.ocsp_stapled,
+        ocsp_response=state.ocsp,
+        chain=state.chain,
+        chain_version=VERSIONS.get(state.chain_version) if state.chain_version else None,
+        connections=target.connections,
+        duration=round(duration, 3),
+        notes=tuple(state.notes),
+    )
+
+
+async def _run(target: Target, state: _State, purpose: str) -> None:
+    await _tls13(target, state, purpose)
+    await _tls12_and_older(target, state)
+    if not any(state.versions.values()):
+        raise ProbeError("the server refused every ClientHello (TLS 1.3, 1.2, 1.1 and older)")
+    if state.groups_source == "" and state.versions.get(TLS12):
+        await _tls12_groups(target, state)
+    if state.versions.get(TLS12):
+        await _kex_hashes(target, state)
+    if any(state.versions.get(v) for v in (TLS12, TLS11, TLS10, SSL3)):
+        state.note(
+            "client-initiated renegotiation not measured: it needs a complete TLS 1.2 session, which the "
+            "prober does not establish"
+        )
+
+
+# --- TLS 1.3 -------------------------------------------------------------------------------------------------
+
+
+async def _tls13(target: Target, state: _State, purpose: str) -> None:
+    sigs = ALL_SIGNATURE_SCHEMES
+    try:
+        first = await hello13(target, TLS13_SUITES, FIRST_GROUPS, (24,), sigs, decrypt=True, finish=purpose == "web")
+    except Refused as refusal:
+        state.versions[TLS13] = False
+        state.note(f"TLS 1.3 refused ({refusal.how})")
+        return
+    if first.hello.version != TLS13:
+        state.versions[TLS13] = False
+        state.note("TLS 1.3 refused (server answered a TLS 1.3-only hello with an older version)")
+        return
+    state.versions[TLS13] = True
+    found_suites = [first.hello.cipher_suite]
+    chosen_group = first.hello.key_share_group if not first.hello.retry else first.hrr_group
+    ee = first.encrypted_extensions
+    if ee is not None and w.EXT_SUPPORTED_GROUPS in ee:
+        # The server's own list, in its order (RFC 8446 4.2.7).
+        for g in w.parse_group_list(ee[w.EXT_SUPPORTED_GROUPS]):
+            state.add_group(g)
+        state.groups_source = "encrypted_extensions"
+    if chosen_group is not None:
+        state.add_group(chosen_group)
+    if first.certificates:
+        state.chain = tuple(c.der for c in first.certificates)
+        state.chain_version = TLS13
+        state.ocsp = first.certificates[0].ocsp_response
+        state.ocsp_stapled = state.ocsp is not None
+    elif first.hello.retry:
+        state.note("TLS 1.3 chain not read: the server asked for a group we cannot compute")
+    if purpose == "web":
+        await _early_data(target, state, first)
+    await _enumerate13(target, state, found_suites)
+    state.suites[TLS13] = found_suites
+    # TLS 1.3 suite order is not judged by either NCSC profile (no phase-out TLS 1.3 suite), so we do not
+    # spend a connection on it.
+    state.preference[TLS13] = None
+
+
+async def _enumerate13(target: Target, state: _State, found: list[int]) -> None:
+    """Iterative removal of TLS 1.3 suites, enumerating groups in the same hellos when still unknown."""
+    groups_known = state.groups_source != ""
+    rem_suites = [s for s in TLS13_SUITES if s not in found]
+    rem_groups = [g for g in TLS13_GROUPS if g not in state.groups]
+    suites_done = not rem_suites
+    groups_done = groups_known or not rem_groups
+    suites_alone = False
+    while not (suites_done and groups_done):
+        offer_s = tuple(rem_suites) if not suites_done else (found[0],)
+        known = tuple(state.groups) or TLS13_GROUPS
+        offer_g = known if groups_done or suites_alone else tuple(rem_groups)
+        try:
+            # Empty key_share: the server must answer with a HelloRetryRequest naming its suite and group.
+            flight: Flight13 = await hello13(target, offer_s, offer_g, (), ALL_SIGNATURE_SCHEMES)
+        except Refused:
+            if suites_alone:
+                suites_done, suites_alone = True, False
+            elif suites_done:
+                groups_done = True
+            elif groups_done:
+                suites_done = True
+            else:
+                suites_alone = True  # ambiguous: retry the suites with groups we know work
+            continue
+        if flight.hello.version != TLS13:
+            state.note("server answered a TLS 1.3-only hello with an older version during enumeration")
+            return
+        suite = flight.hello.cipher_suite
+        group = flight.hrr_group if flight.hello.retry else flight.hello.key_share_group
+        if suite in rem_suites:
+            rem_suites.remove(suite)
+            found.append(suite)
+        if group is not None:
+            if group in rem_groups:
+                rem_groups.remove(group)
+            state.add_group(group)
+        suites_alone = False
+        suites_done = suites_done or not rem_suites
+        groups_done = groups_done or not rem_groups
+    if not groups_known and state.groups:
+        state.groups_source = "enumerated"
+
+
+async def _early_data(target: Target, state: _State, first: Flight13) -> None:
+    if first.client_auth_requested:
+        state.note("0-RTT not tested: the server requests a client certificate")
+        return
+    if first.resumption_master is None:
+        state.note("0-RTT not tested: the TLS 1.3 handshake could not be completed")
+        return
+    if not first.tickets:
+        # RFC 8446 4.2.10: a client may only send early data with a ticket that allows it; no ticket, no 0-RTT.
+        state.early_data = False
+        state.note("no TLS 1.3 session ticket issued, so no early data is possible")
+        return
+    ticket = max(first.tickets, key=lambda t: t.max_early_data)
+    state.early_data_max = ticket.max_early_data
+    if ticket.max_early_data == 0:
+        state.early_data = False
+        return
+    suite = first.hello.cipher_suite
+    psk = resumption_psk(suite, first.resumption_master, ticket.nonce)
+    age = (ticket.age_add + 1000) % (1 << 32)
+    try:
+        again = await hello13(
+            target,
+            (suite,),
+            tuple(state.groups) or TLS13_GROUPS,
+            (first.hello.key_share_group or 29,),
+            ALL_SIGNATURE_SCHEMES,
+            decrypt=True,
+            psk=(ticket.ticket, age, suite, psk),
+        )
+    except Refused as refusal:
+        state.note(f"0-RTT resumption hello refused ({refusal.how}); the ticket advertised early data")
+        state.early_data = None
+        return
+    state.early_data = bool(again.early_data_accepted)
+
+
+# --- TLS 1.2 and older ---------------------------------------------------------------------------------------
+
+
+def _spec12(
+    target: Target,
+    version: int,
+    suites: tuple[int, ...],
+    *,
+    groups: tuple[int, ...] = TLS12_GROUPS,
+    sigs: tuple[int, ...] = ALL_SIGNATURE_SCHEMES,
+) -> w.HelloSpec:
+    import os
+
+    return w.HelloSpec(
+        version=version,
+        suites=suites,
+        server_name=target.server_name,
+        groups=groups,
+        key_shares=None,
+        signature_algorithms=sigs if version >= TLS12 else (),
+        compression=(1, 0),  # offer DEFLATE: a server that picks it has TLS compression on (CRIME)
+        status_request=True,
+        extended_master_secret=True,
+        renegotiation_info=True,
+        random=os.urandom(32),
+    )
+
+
+async def _try12(target: Target, spec: w.HelloSpec) -> Flight12 | None:
+    try:
+        return await hello12(target, spec)
+    except Refused:
+        return None
+
+
+async def _tls12_and_older(target: Target, state: _State) -> None:
+    all12 = tuple(suites_for_version(TLS12))
+    first = await _try12(target, _spec12(target, TLS12, all12))
+    lower: Flight12 | None = None
+    if first is None:
+        state.versions[TLS12] = False
+    elif first.hello.version == TLS12:
+        state.versions[TLS12] = True
+        _first_flight_facts(state, first)
+        await _enumerate12(target, state, TLS12, first, all12)
+    else:
+        state.versions[TLS12] = False
+        lower = first
+    # Versions below 1.2: one hello with client_version 1.1 answers for 1.1, 1.0 and SSL 3 together.
+    ceiling = TLS11
+    while ceiling >= SSL3:
+        offer = tuple(suites_for_version(ceiling))
+        if lower is not None and lower.hello.version <= ceiling:
+            flight: Flight12 | None = lower
+            lower = None
+        else:
+            flight = await _try12(target, _spec12(target, ceiling, offer))
+        if flight is None:
+            for v in (TLS11, TLS10, SSL3):
+                if v <= ceiling:
+                    state.versions.setdefault(v, False)
+            return
+        got = flight.hello.version
+        if got > ceiling or got not in VERSIONS:
+            raise w.TlsProtocolError(f"server answered a version 0x{ceiling:04x} hello with 0x{got:04x}")
+        for v in (TLS11, TLS10, SSL3):
+            if got < v <= ceiling:
+                state.versions[v] = False
+        state.versions[got] = True
+        if not state.versions.get(TLS12):
+            _first_flight_facts(state, flight)
+        await _enumerate12(target, state, got, flight, tuple(suites_for_version(got)))
+        ceiling = got - 1
+
+
+def _first_flight_facts(state: _State, flight: Flight12) -> None:
+    """Extension answers of the first TLS ≤ 1.2 ServerHello (they do not depend on the suite)."""
+    ext = flight.hello.extensions
+    state.secure_reneg = w.EXT_RENEGOTIATION_INFO in ext  # RFC 5746 3.6
+    state.ems = w.EXT_EXTENDED_MASTER_SECRET in ext  # RFC 7627 5.1
+    state.compression = flight.hello.compression != 0  # RFC 5246 7.4.1.3
+    if not state.chain and flight.certificates:
+        state.chain = tuple(c.der for c in flight.certificates)
+        state.chain_version = flight.hello.version
+    if state.ocsp_stapled is None and flight.certificates:
+        state.ocsp = flight.ocsp
+        state.ocsp_stapled = flight.ocsp is not None
+
+
+async def _enumerate12(target: Target, state: _State, version: int, first: Flight12, offered: tuple[int, ...]) -> None:
+    """Iterative removal: offer the rest, note the chosen suite, remove it, repeat (N suites: N + 1)."""
+    found: list[int] = []
+    remaining = list(offered)
+    flight: Flight12 | None = first
+    while flight is not None:
+        suite = flight.hello.cipher_suite
+        if flight.hello.version != version:
+            state.note(f"{VERSIONS[version]}: server switched to {VERSIONS.get(flight.hello.version)}")
+            break
+        if suite not in remaining:
+            raise w.TlsProtocolError(f"server chose suite 0x{suite:04x} that was not offered")
+        found.append(suite)
+        remaining.remove(suite)
+        state.learn12(flight)
+        if not remaining:
+            break
+        flight = await _try12(target, _spec12(target, version, tuple(remaining)))
+    state.suites[version] = found
+    state.preference[version] = None
+    if len(found) >= 2:
+        # Server preference: offer what it accepted in reverse; a server that follows its own order still
+        # picks its favourite (found[0]).
+        again = await _try12(target, _spec12(target, version, tuple(reversed(found))))
+        if again is not None:
+            state.learn12(again)
+            if again.hello.cipher_suite == found[0]:
+                state.preference[version] = True
+            elif again.hello.cipher_suite == found[-1]:
+                state.preference[version] = False
+            else:
+                state.note(f"{VERSIONS[version]}: suite order neither client's nor consistent")
+        if state.preference[version] is False:
+            state.note(f"{VERSIONS[version]}: the server follows the client's suite order")
+
+
+async def _tls12_groups(target: Target, state: _State) -> None:
+    """No TLS 1.3: enumerate the TLS 1.2 ECDHE curves by iterative removal over the accepted ECDHE suites."""
+    ecdhe = tuple(c for c in state.suites.get(TLS12, []) if SUITES[c].kex == "ECDHE")
+    for g in state.tls12_groups:
+        state.add_group(g)
+    if not ecdhe:
+        state.groups_source = "tls12"
+        return
+    remaining = [g for g in TLS12_GROUPS if g not in state.groups]
+    while remaining:
+        flight = await _try12(target, _spec12(target, TLS12, ecdhe, groups=tuple(remaining)))
+        if flight is None or flight.ske is None or flight.ske.curve is None:
+            break
+        curve = flight.ske.curve
+        state.learn12(flight)
+        state.add_group(curve)
+        if curve not in remaining:
+            state.note("server chose a curve we did not offer")
+            break
+        remaining.remove(curve)
+    state.groups_source = "enumerated"
+
+
+async def _kex_hashes(target: Target, state: _State) -> None:
+    """TLS 1.2 ServerKeyExchange signature hashes: does the server sign with SHA-1 / SHA-224 only?"""
+    dhe = tuple(c for c in state.suites.get(TLS12, []) if SUITES[c].kex in ("ECDHE", "DHE"))
+    if not dhe:
+        state.note("key-exchange hash not tested: no TLS 1.2 (EC)DHE suite accepted")
+        return
+    for schemes, attr in ((SHA1_ONLY_SCHEMES, "kex_sha1"), (SHA224_ONLY_SCHEMES, "kex_sha224")):
+        flight = await _try12(target, _spec12(target, TLS12, dhe, sigs=schemes))
+        wanted = "SHA1" if attr == "kex_sha1" else "SHA224"
+        accepted = False
+        if flight is not None and flight.ske is not None:
+            scheme = flight.ske.signature_scheme
+            # A signature with another hash than offered is a protocol violation, not a weak signature.
+            accepted = scheme is None or signature_hash(scheme) == wanted
+            if scheme is not None:
+                name = signature_hash(scheme)
+                if name not in state.kex_hashes:
+                    state.kex_hashes.append(name)
+        setattr(state, attr, accepted)
