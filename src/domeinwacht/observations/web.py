@@ -214,11 +214,14 @@ class WebObservation:
         domain: the name submitted.
         hosts: the domain and www.domain, each with its lookups (a host that does not resolve has no endpoints).
         error: why the observation as a whole failed (e.g. the time budget ran out).
+        http_port / https_port: the ports tested (80 and 443 except in tests against local servers).
     """
 
     domain: str
     hosts: tuple[WebHost, ...] = ()
     error: str | None = None
+    http_port: int = 80
+    https_port: int = 443
 
     @property
     def web_hosts(self) -> tuple[WebHost, ...]:

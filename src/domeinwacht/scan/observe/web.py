@@ -1,0 +1,331 @@
+"""The web observer: every address of the domain and www.domain, over HTTP, HTTPS and TLS.
+
+    observations = await observe_web("example.nl", env)
+    observations["web"]      # WebObservation: TCP 80/443, redirect chain, first HTTPS response, security.txt
+    observations["web_tls"]  # tuple[TlsObservation, ...]: net.tls.probe_tls per (host, address), port 443
+    observations["web_rpki"] # RpkiObservation: net.bgp.observe_rpki over every address
+
+Per address of each host (tested separately, never only the first of a family):
+
+1. TCP connect to 80 and 443 (shared per run: ``("tcp", ip, port)``).
+2. ``http://host/`` and its redirects (at most 8; other hosts resolved with the same address family) when 80
+   accepts; ``https://host/`` first response (no redirect followed, body capped at 64 KiB) when 443 accepts.
+3. ``https://host/.well-known/security.txt`` (redirects followed, 100 KB), and the legacy ``/security.txt`` only
+   when the well-known file is not there.
+
+Per host: TLSA at ``_443._tcp.host`` and its DNSSEC status (``net.dnssec.validate``).
+
+For tests without DNS the keyword ``addresses`` gives the A/AAAA of each host directly (they are recorded with
+rcode ``PRESET``); ``ports`` moves 80/443 elsewhere (recorded in the observation, so that the checks use them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import ipaddress
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from domeinwacht.net.bgp import observe_rpki
+from domeinwacht.net.dns import DnsError
+from domeinwacht.net.guard import NonPublicAddressError
+from domeinwacht.net.http import HttpClient, HttpError, HttpLimits, env_limiter, probe_tcp
+from domeinwacht.observations.rpki import RpkiObservation
+from domeinwacht.observations.web import (
+    PAGE_BODY_CAP,
+    SECURITY_TXT_CAP,
+    AddressLookup,
+    HttpHop,
+    PortProbe,
+    SecurityTxtFetch,
+    TlsaLookup,
+    WebEndpoint,
+    WebHost,
+    WebObservation,
+)
+from domeinwacht.scan.env import ScanEnv
+from domeinwacht.scan.observe import observer
+
+SECURITY_TXT_PATHS = ("/.well-known/security.txt", "/security.txt")
+MAX_REDIRECTS = 8
+
+
+def _optional_module(module: str) -> Any:
+    """The module when it exists yet (the TLS, RPKI and DNSSEC parts come from other engineers' modules).
+
+    Only the module itself being absent counts; an import error inside it is a bug and propagates.
+    """
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name is not None and module.startswith(exc.name):
+            return None
+        raise
+
+
+def _optional(module: str, name: str) -> Any:
+    found = _optional_module(module)
+    return getattr(found, name, None) if found is not None else None
+
+
+_TlsObservation = _optional("domeinwacht.observations.tls", "TlsObservation")
+
+PRODUCES: dict[str, Any] = {"web": WebObservation, "web_rpki": RpkiObservation}
+if _TlsObservation is not None:
+    PRODUCES["web_tls"] = tuple[_TlsObservation, ...]  # type: ignore[valid-type]
+
+
+def web_hosts(domain: str) -> tuple[str, ...]:
+    """The web hosts of a domain: the name itself and ``www.`` of it (CHECKS.md, scope word *host*)."""
+    name = domain.lower().rstrip(".")
+    return (name,) if name.startswith("www.") else (name, f"www.{name}")
+
+
+def _family(ip: str) -> int:
+    return ipaddress.ip_address(ip).version
+
+
+def _url(scheme: str, host: str, port: int, path: str = "/") -> str:
+    default = 443 if scheme == "https" else 80
+    return f"{scheme}://{host}{'' if port == default else f':{port}'}{path}"
+
+
+class _WebProbe:
+    """The I/O of one observation; the observer function below only assembles its results."""
+
+    def __init__(self, env: ScanEnv, ports: tuple[int, int]) -> None:
+        self.env = env
+        self.http_port, self.https_port = ports
+        options = env.options
+        self.limits = HttpLimits(
+            total=max(options.connect_timeout + options.io_timeout, 5.0),
+            connect=options.connect_timeout,
+            read=options.io_timeout,
+            max_body=PAGE_BODY_CAP,
+            max_redirects=MAX_REDIRECTS,
+        )
+        self.client = HttpClient.for_env(env, self.limits)
+        self.limiter = env_limiter(env)
+
+    async def lookup(self, host: str, rdtype: str) -> AddressLookup:
+        try:
+            answer = await self.env.resolver.query(host, rdtype)
+        except DnsError as exc:
+            return AddressLookup(rdtype, error=exc.reason)
+        addresses = tuple(sorted(set(answer.records), key=lambda a: ipaddress.ip_address(a).packed))
+        return AddressLookup(rdtype, answer.rcode, addresses)
+
+    async def resolve_like(self, host: str, family: int) -> str | None:
+        """An address of ``host`` for a redirect hop: the same family as the start if there is one."""
+        first, second = ("AAAA", "A") if family == 6 else ("A", "AAAA")
+        for rdtype in (first, second):
+            found = await self.lookup(host, rdtype)
+            if found.addresses:
+                return found.addresses[0]
+        return None
+
+    async def tcp(self, ip: str, port: int) -> PortProbe:
+        env = self.env
+
+        async def connect() -> PortProbe:
+            try:
+                is_open, error, refused = await probe_tcp(
+                    ip,
+                    port,
+                    guard=env.guard,
+                    connect_timeout=env.options.connect_timeout,
+                    limiter=self.limiter,
+                )
+            except NonPublicAddressError as exc:
+                return PortProbe(ip, port, False, str(exc))
+            return PortProbe(ip, port, is_open, error, refused)
+
+        return await env.shared(("tcp", ip, port), connect)
+
+    async def chain(self, url: str, ip: str, *, max_body: int, accept: str = "*/*") -> tuple[HttpHop, ...]:
+        family = _family(ip)
+
+        async def resolve(host: str) -> str | None:
+            return await self.resolve_like(host, family)
+
+        return await self.client.get_chain(
+            url, ip, resolve, max_redirects=MAX_REDIRECTS, max_body=max_body, accept=accept
+        )
+
+    async def first_https(self, host: str, ip: str) -> tuple[Any, str | None]:
+        url = _url("https", host, self.https_port)
+
+        async def get() -> tuple[Any, str | None]:
+            try:
+                return await self.client.get(url, ip, max_body=PAGE_BODY_CAP), None
+            except HttpError as exc:
+                return None, exc.reason
+
+        return await self.env.shared(("http", ip, host, self.https_port, "/"), get)
+
+    async def security_txt(self, host: str, ip: str) -> tuple[SecurityTxtFetch, ...]:
+        fetches: list[SecurityTxtFetch] = []
+        for path in SECURITY_TXT_PATHS:
+            url = _url("https", host, self.https_port, path)
+            hops = await self.chain(url, ip, max_body=SECURITY_TXT_CAP, accept="text/plain")
+            fetches.append(_security_txt_fetch(url, ip, hops))
+            if fetches[-1].found:
+                break  # RFC 9116 3: the well-known file counts; the legacy one only matters without it
+        return tuple(fetches)
+
+    async def endpoint(self, host: str, ip: str) -> WebEndpoint:
+        port80, port443 = await asyncio.gather(self.tcp(ip, self.http_port), self.tcp(ip, self.https_port))
+
+        async def http_chain() -> tuple[HttpHop, ...]:
+            if not port80.open:
+                return ()
+            return await self.chain(_url("http", host, self.http_port), ip, max_body=PAGE_BODY_CAP)
+
+        async def https() -> tuple[Any, str | None]:
+            if not port443.open:
+                return None, f"port {self.https_port} does not accept connections ({port443.error})"
+            return await self.first_https(host, ip)
+
+        async def security() -> tuple[SecurityTxtFetch, ...]:
+            if not port443.open:
+                return ()
+            return await self.security_txt(host, ip)
+
+        chain, (response, error), sectxt = await asyncio.gather(http_chain(), https(), security())
+        return WebEndpoint(
+            ip=ip,
+            family=_family(ip),
+            tcp=(port80, port443),
+            http_chain=chain,
+            https=response,
+            https_error=error,
+            security_txt=sectxt,
+        )
+
+    async def tlsa(self, host: str) -> TlsaLookup:
+        name = f"_{self.https_port}._tcp.{host}"
+        try:
+            answer = await self.env.resolver.query(name, "TLSA", dnssec=True)
+        except DnsError as exc:
+            return TlsaLookup(name, error=exc.reason)
+        status, reason = await self.dnssec(name, "TLSA")
+        return TlsaLookup(name, answer.records, answer.rcode, status, reason)
+
+    async def dnssec(self, name: str, rdtype: str) -> tuple[str | None, str | None]:
+        module = _optional_module("domeinwacht.net.dnssec")
+        if module is None:
+            return None, "DNSSEC validation is not available"
+        env = self.env
+
+        async def anchors() -> Any:
+            return await asyncio.to_thread(module.load_trust_anchors, env.options.trust_anchor_file)
+
+        try:
+            trust = await env.shared(("dnssec-trust-anchors",), anchors)
+        except (module.TrustAnchorError, OSError) as exc:
+            return None, f"trust anchor unusable: {exc}"
+        try:
+            result = await module.validate(env.resolver, name, rdtype, anchors=trust)
+        except DnsError as exc:
+            return "indeterminate", exc.reason
+        return str(result.status.value), result.reason
+
+
+def _security_txt_fetch(url: str, ip: str, hops: Sequence[HttpHop]) -> SecurityTxtFetch:
+    last = hops[-1] if hops else None
+    if last is None:
+        return SecurityTxtFetch(url, ip, error="no request made")
+    response = last.response
+    if response is None or last.error is not None:
+        return SecurityTxtFetch(
+            url,
+            ip,
+            tuple(hops),
+            final_url=last.url,
+            status=response.status if response else 0,
+            error=last.error,
+        )
+    tls_errors = [h.response.tls_error for h in hops if h.response and h.response.tls_error]
+    return SecurityTxtFetch(
+        url,
+        ip,
+        tuple(hops),
+        final_url=last.url,
+        status=response.status,
+        content_type=response.header("content-type"),
+        body=response.body,
+        body_truncated=response.body_truncated,
+        tls_error=tls_errors[0] if tls_errors else None,
+    )
+
+
+async def _observe_host(probe: _WebProbe, host: str, preset: Sequence[str] | None) -> WebHost:
+    if preset is not None:
+        v4 = tuple(a for a in preset if _family(a) == 4)
+        v6 = tuple(a for a in preset if _family(a) == 6)
+        a, aaaa = AddressLookup("A", "PRESET", v4), AddressLookup("AAAA", "PRESET", v6)
+    else:
+        a, aaaa = await asyncio.gather(probe.lookup(host, "A"), probe.lookup(host, "AAAA"))
+    addresses = a.addresses + aaaa.addresses
+    if not addresses:
+        return WebHost(host, a, aaaa)
+    endpoints, tlsa = await asyncio.gather(
+        asyncio.gather(*(probe.endpoint(host, ip) for ip in addresses)), probe.tlsa(host)
+    )
+    return WebHost(host, a, aaaa, tuple(endpoints), tlsa)
+
+
+async def _web_tls(env: ScanEnv, hosts: Sequence[WebHost], port: int) -> tuple[Any, ...] | None:
+    probe_tls = _optional("domeinwacht.net.tls", "probe_tls")
+    if probe_tls is None or _TlsObservation is None:
+        return None
+    pairs = [(host.name, ep.ip) for host in hosts for ep in host.endpoints]
+
+    async def one(name: str, ip: str) -> Any:
+        async def run() -> Any:
+            return await probe_tls(ip, port, name, env, purpose="web")
+
+        return await env.shared(("tls", ip, port, name, "web"), run)
+
+    return tuple(await asyncio.gather(*(one(name, ip) for name, ip in pairs)))
+
+
+async def _web_rpki(env: ScanEnv, hosts: Sequence[WebHost]) -> RpkiObservation:
+    owner: dict[str, str] = {}
+    for host in hosts:
+        for ep in host.endpoints:
+            owner.setdefault(ep.ip, host.name)
+    return await observe_rpki(list(owner), env, hosts=owner)
+
+
+@observer("web", groups=("web",), produces=PRODUCES)
+async def observe_web(
+    domain: str,
+    env: ScanEnv,
+    *,
+    addresses: Mapping[str, Sequence[str]] | None = None,
+    ports: tuple[int, int] = (80, 443),
+) -> dict[str, object]:
+    """Observe the web hosts of ``domain`` (see the module docstring).
+
+    Args:
+        addresses: host name -> its addresses, instead of asking DNS (tests; recorded as rcode ``PRESET``).
+        ports: the HTTP and HTTPS ports (tests); the observation records them.
+    """
+    probe = _WebProbe(env, ports)
+    names = web_hosts(domain)
+    hosts = await asyncio.gather(
+        *(_observe_host(probe, name, None if addresses is None else tuple(addresses.get(name, ()))) for name in names)
+    )
+    observation = WebObservation(domain, tuple(hosts), http_port=ports[0], https_port=ports[1])
+    result: dict[str, object] = {"web": observation}
+    resolving = observation.web_hosts
+    tls, rpki = await asyncio.gather(_web_tls(env, resolving, ports[1]), _web_rpki(env, resolving))
+    if tls is not None:
+        result["web_tls"] = tls
+    result["web_rpki"] = rpki
+    return result
+
+
+__all__ = ["PRODUCES", "observe_web", "web_hosts"]
