@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 from dataclasses import dataclass, field
+from typing import Any
 
 import dns.asyncquery
 import dns.exception
@@ -114,11 +115,7 @@ def parse_server(text: str, default_port: int = 53) -> tuple[str, int]:
 def system_nameservers() -> tuple[str, ...]:
     try:
         with open("/etc/resolv.conf", encoding="utf-8") as fh:
-            return tuple(
-                line.split()[1]
-                for line in fh
-                if line.startswith("nameserver") and len(line.split()) > 1
-            )
+            return tuple(line.split()[1] for line in fh if line.startswith("nameserver") and len(line.split()) > 1)
     except OSError:
         return ()
 
@@ -129,10 +126,10 @@ class Resolver:
 
     config: ResolverConfig = field(default_factory=ResolverConfig)
     guard: AddressGuard = field(default_factory=lambda: AddressGuard(allow_non_public=True))
-    _cache: dict[tuple[str, str, bool], asyncio.Future[dns.message.Message]] = field(
-        default_factory=dict, repr=False
-    )
+    _cache: dict[tuple[str, str, bool], asyncio.Future[dns.message.Message]] = field(default_factory=dict, repr=False)
     queries_sent: int = 0
+    # Per-run memo of DNSSEC validations (net.dnssec keys it by zone; lives and dies with this resolver).
+    dnssec_cache: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         servers = self.config.nameservers or system_nameservers()
@@ -145,9 +142,7 @@ class Resolver:
         message, server = await self.message(qname, rdtype, dnssec=dnssec)
         return answer_from_message(qname, rdtype, message, server)
 
-    async def message(
-        self, qname: str, rdtype: str, *, dnssec: bool = False
-    ) -> tuple[dns.message.Message, str]:
+    async def message(self, qname: str, rdtype: str, *, dnssec: bool = False) -> tuple[dns.message.Message, str]:
         """The raw response for a question (cached for the run)."""
         key = (qname.lower().rstrip(".") + ".", rdtype.upper(), dnssec)
         future = self._cache.get(key)
@@ -192,9 +187,7 @@ class Resolver:
                     )
                     if response.flags & dns.flags.TC:
                         self.queries_sent += 1
-                        response = await dns.asyncquery.tcp(
-                            request, host, port=port, timeout=max(timeout, 0.1)
-                        )
+                        response = await dns.asyncquery.tcp(request, host, port=port, timeout=max(timeout, 0.1))
                 except dns.exception.Timeout as exc:
                     last = exc
                     continue
@@ -208,9 +201,7 @@ class Resolver:
         raise DnsProtocolError(qname, rdtype, f"{type(last).__name__}: {last}")
 
 
-def answer_from_message(
-    qname: str, rdtype: str, message: dns.message.Message, server: str = ""
-) -> DnsAnswer:
+def answer_from_message(qname: str, rdtype: str, message: dns.message.Message, server: str = "") -> DnsAnswer:
     """Follow the CNAME chain inside ``message`` and extract the RRset asked for."""
     name = dns.name.from_text(qname)
     rdt = dns.rdatatype.from_text(rdtype)
@@ -226,9 +217,7 @@ def answer_from_message(
             break
         if name in seen or len(chain) >= MAX_CNAME_CHAIN:
             chain.append(name.to_text().rstrip("."))
-            return DnsAnswer(
-                qname, rdtype.upper(), "CNAME_LOOP", (), 0, tuple(chain), False, server
-            )
+            return DnsAnswer(qname, rdtype.upper(), "CNAME_LOOP", (), 0, tuple(chain), False, server)
         seen.add(name)
         chain.append(name.to_text().rstrip("."))
         name = cname[0].target
