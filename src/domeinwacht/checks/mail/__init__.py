@@ -1,0 +1,1 @@
+"""Mail checks (shared/standards/CHECKS.md, section Mail): one module per standard, pure functions."""

@@ -1,0 +1,55 @@
+"""mail.ipv6.aaaa / mail.ipv6.reach: every MX has AAAA and accepts TCP port 25 over IPv6."""
+
+from __future__ import annotations
+
+from domeinwacht.checks.mail._common import endpoint, rate_limited_error, receive_side_precondition
+from domeinwacht.checks.registry import CheckContext, check
+from domeinwacht.checks.result import CheckResult, Status
+from domeinwacht.observations.mail import MailObservation
+
+
+@check("mail.ipv6.aaaa", area="mail")
+def mail_ipv6_aaaa(obs: MailObservation, ctx: CheckContext) -> CheckResult:
+    cid = "mail.ipv6.aaaa"
+    if (early := receive_side_precondition(cid, obs)) is not None:
+        return early
+    hosts = obs.real_mx
+    evidence = {h.name: list(h.ipv6) for h in hosts}
+    failed = [h for h in hosts if not h.ipv6 and h.error is not None]
+    if failed:
+        return CheckResult.error(cid, f"address lookup failed for {failed[0].name}: {failed[0].error}", aaaa=evidence)
+    missing = [h.name for h in hosts if not h.ipv6]
+    if missing:  # CHECKS.md mail.ipv6.aaaa: every MX has AAAA
+        return CheckResult(
+            cid,
+            Status.FAIL,
+            f"MX host(s) without AAAA: {', '.join(missing)}.",
+            {"aaaa": evidence, "missing": missing},
+            "Give every MX host an IPv6 address (AAAA) that accepts mail (Internet.nl / Forum Standaardisatie IPv6).",
+        )
+    return CheckResult(cid, Status.PASS, "Every MX host has an AAAA record.", {"aaaa": evidence})
+
+
+@check("mail.ipv6.reach", area="mail")
+def mail_ipv6_reach(obs: MailObservation, ctx: CheckContext) -> CheckResult:
+    cid = "mail.ipv6.reach"
+    if (early := receive_side_precondition(cid, obs)) is not None:
+        return early
+    probes = [p for h in obs.real_mx for p in h.smtp if ":" in p.ip]
+    if not probes:
+        return CheckResult(cid, Status.NOT_APPLICABLE, "No MX host has an IPv6 address (see mail.ipv6.aaaa).", {})
+    reached = [endpoint(p) for p in probes if p.connected]
+    unreachable = [p for p in probes if not p.connected and not p.rate_limited]
+    evidence = {"reached": reached, "unreachable": {endpoint(p): p.error for p in unreachable}}
+    if unreachable:
+        return CheckResult(
+            cid,
+            Status.FAIL,
+            f"Port 25 not reachable over IPv6 on {', '.join(endpoint(p) for p in unreachable)}.",
+            evidence,
+            "Make the mail server accept SMTP on port 25 on every IPv6 address published for it.",
+        )
+    limited = [p for p in probes if p.rate_limited and not p.connected]
+    if limited:
+        return rate_limited_error(cid, limited, **evidence)
+    return CheckResult(cid, Status.PASS, "Every MX IPv6 address accepts TCP port 25.", evidence)

@@ -1,0 +1,34 @@
+"""mail.tls_rpt: a valid ``_smtp._tls`` TLS-RPT record (RFC 8460 3)."""
+
+from __future__ import annotations
+
+from domeinwacht.checks.registry import CheckContext, check
+from domeinwacht.checks.result import CheckResult, Status
+from domeinwacht.observations.mail import MailObservation
+
+_REMEDY = "Publish TXT 'v=TLSRPTv1; rua=mailto:tlsrpt@<domain>' at _smtp._tls.<domain> (RFC 8460 3)."
+
+
+@check("mail.tls_rpt", area="mail")
+def tls_rpt(obs: MailObservation, ctx: CheckContext) -> CheckResult:
+    cid = "mail.tls_rpt"
+    if obs.error is not None:
+        return CheckResult.error(cid, obs.error)
+    rpt = obs.tls_rpt
+    if rpt is None:
+        return CheckResult.error(cid, "TLS-RPT was not observed")
+    if rpt.lookup.error is not None:
+        return CheckResult.error(cid, f"TXT lookup of {rpt.lookup.name} failed: {rpt.lookup.error}")
+    evidence: dict[str, object] = {"name": rpt.lookup.name, "records": list(rpt.records)}
+    if not rpt.records:
+        return CheckResult(cid, Status.INFO, "No TLS-RPT record is published.", evidence, _REMEDY)
+    if len(rpt.records) > 1:  # RFC 8460 3: several records: none is used
+        return CheckResult(cid, Status.WARNING, f"{len(rpt.records)} TLS-RPT records.", evidence, _REMEDY)
+    assert rpt.record is not None
+    if rpt.record.errors:
+        evidence["errors"] = list(rpt.record.errors)
+        return CheckResult(
+            cid, Status.WARNING, f"The TLS-RPT record is invalid: {'; '.join(rpt.record.errors)}.", evidence, _REMEDY
+        )
+    evidence["rua"] = list(rpt.record.rua)
+    return CheckResult(cid, Status.PASS, "A valid TLS-RPT record is published.", evidence)
