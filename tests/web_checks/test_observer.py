@@ -8,7 +8,7 @@ import ssl
 
 from domeinwacht.observations.web import WebObservation
 from domeinwacht.scan.env import ScanEnv, ScanOptions
-from domeinwacht.scan.observe import load_observations, dump_observations
+from domeinwacht.scan.observe import dump_observations, load_observations
 from domeinwacht.scan.observe.web import observe_web, web_hosts
 
 from .conftest import Pki
