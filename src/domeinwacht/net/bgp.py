@@ -40,7 +40,7 @@ import io
 import ipaddress
 import json
 import socket
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -70,6 +70,7 @@ _BITS = {4: 32, 6: 128}
 _FAMILY = {4: socket.AF_INET, 6: socket.AF_INET6}
 _ALL_ONES = {v: (1 << b) - 1 for v, b in _BITS.items()}
 _MASKS = {v: [_ALL_ONES[v] ^ ((1 << (b - n)) - 1) for n in range(b + 1)] for v, b in _BITS.items()}
+_HOSTMASKS = {v: [(1 << (b - n)) - 1 for n in range(b + 1)] for v, b in _BITS.items()}
 _MAX_ASN = (1 << 32) - 1
 
 
@@ -102,28 +103,44 @@ def _parse_address(text: str) -> tuple[int, int]:
     return version, int.from_bytes(packed, "big")
 
 
+_LENGTHS = {str(n): n for n in range(129)}  # strict: no signs, spaces, underscores or non-ASCII digits
+
+
 def _parse_length(text: str, version: int) -> int:
-    if not (text.isascii() and text.isdigit()) or len(text) > 3:
+    length = _LENGTHS.get(text)
+    if length is None:
+        if text.isascii() and text.isdigit():
+            raise ValueError(f"prefix length {text} exceeds {_BITS[version]} for IPv{version}")
         raise ValueError(f"prefix length {text!r} is not a number")
-    length = int(text)
     if length > _BITS[version]:
         raise ValueError(f"prefix length {length} exceeds {_BITS[version]} for IPv{version}")
     return length
 
 
 def _parse_prefix(text: str) -> tuple[int, int, int]:
-    """``(version, network, length)`` of a CIDR prefix; host bits must be zero."""
-    address, slash, length_text = text.strip().partition("/")
+    """``(version, network, length)`` of a CIDR prefix; host bits must be zero.
+
+    This is the loaders' hot path (one call per VRP and per route), hence written out.
+    """
+    address, slash, length_text = text.partition("/")
     if not slash:
         raise ValueError(f"{text!r} is not a prefix (no /length)")
-    version, value = _parse_address(address)
-    length = _parse_length(length_text, version)
-    return version, value, _check_network(version, value, length, text)
+    version = 6 if ":" in address else 4
+    try:
+        value = int.from_bytes(socket.inet_pton(_FAMILY[version], address), "big")
+    except (OSError, ValueError):
+        raise ValueError(f"{address!r} is not an IPv{version} address") from None
+    length = _LENGTHS.get(length_text, 999)
+    if length > _BITS[version]:
+        _parse_length(length_text, version)  # raises with the precise reason
+    if value & _HOSTMASKS[version][length]:
+        raise ValueError(f"{text!r} has host bits set")
+    return version, value, length
 
 
 def _check_network(version: int, value: int, length: int, text: str) -> int:
-    if value & ~_MASKS[version][length] & _ALL_ONES[version]:
-        raise ValueError(f"{text.strip()!r} has host bits set")
+    if value & _HOSTMASKS[version][length]:
+        raise ValueError(f"{text!r} has host bits set")
     return length
 
 
@@ -165,22 +182,36 @@ def _parse_asn(value: Any) -> int:
 
 @dataclass
 class _PrefixIndex:
-    """``version -> length -> network -> list of values``, plus the lengths present, longest first."""
+    """``version -> length -> network -> value(s)``, plus the lengths present, longest first.
 
-    tables: dict[int, dict[int, dict[int, list[Any]]]] = field(default_factory=lambda: {4: {}, 6: {}})
+    A network with one value stores it bare and only a network with several stores a list (most prefixes have
+    one ROA and one origin; this halves the memory of a full table). Values themselves are never lists.
+    """
+
+    tables: dict[int, dict[int, dict[int, Any]]] = field(default_factory=lambda: {4: {}, 6: {}})
     lengths: dict[int, list[int]] = field(default_factory=lambda: {4: [], 6: []})
 
-    def bucket(self, version: int, network: int, length: int) -> list[Any]:
+    def add(self, version: int, network: int, length: int, value: Any, same: Callable[[Any, Any], bool]) -> bool:
+        """Store ``value`` unless an equal one (by ``same``) is there; ``True`` when stored."""
         by_length = self.tables[version].get(length)
         if by_length is None:
             by_length = self.tables[version][length] = {}
             self.lengths[version] = sorted(self.tables[version], reverse=True)
-        values = by_length.get(network)
-        if values is None:
-            values = by_length[network] = []
-        return values
+        current = by_length.get(network)
+        if current is None:
+            by_length[network] = value
+            return True
+        if type(current) is list:
+            if any(same(v, value) for v in current):
+                return False
+            current.append(value)
+            return True
+        if same(current, value):
+            return False
+        by_length[network] = [current, value]
+        return True
 
-    def covering(self, version: int, value: int, max_length: int) -> Iterator[tuple[int, int, list[Any]]]:
+    def covering(self, version: int, value: int, max_length: int) -> Iterator[tuple[int, int, Sequence[Any]]]:
         """``(length, network, values)`` of every stored prefix containing ``value``/``max_length``,
         longest first."""
         masks = _MASKS[version]
@@ -191,7 +222,15 @@ class _PrefixIndex:
             network = value & masks[length]
             values = tables[length].get(network)
             if values is not None:
-                yield length, network, values
+                yield length, network, values if type(values) is list else (values,)
+
+
+def _same_vrp(a: int, b: int) -> bool:
+    return a >> 8 == b >> 8  # same AS and maxLength, whatever the trust anchor
+
+
+def _same_origin(a: Any, b: Any) -> bool:
+    return bool(a == b)
 
 
 # A VRP is packed into one int: asn << 16 | max_length << 8 | trust-anchor index (memory: ~500k of them).
@@ -226,12 +265,8 @@ class VrpTable:
             if ta_index:
                 self._tas.append(ta)
                 self._ta_lookup[ta] = ta_index
-        bucket = self._index.bucket(version, network, length)
-        key = (asn << 8) | max_length
-        if any(code >> 8 == key for code in bucket):
-            return
-        bucket.append(_pack(asn, max_length, ta_index))
-        self.count += 1
+        if self._index.add(version, network, length, _pack(asn, max_length, ta_index), _same_vrp):
+            self.count += 1
 
     def _vrp(self, version: int, network: int, length: int, code: int) -> Vrp:
         return Vrp(_format_prefix(version, network, length), (code >> 8) & 0xFF, code >> 16, self._tas[code & 0xFF])
@@ -292,9 +327,7 @@ class RouteTable:
         self._add(version, network, length, origin)
 
     def _add(self, version: int, network: int, length: int, origin: Origin) -> None:
-        bucket = self._index.bucket(version, network, length)
-        if origin not in bucket:
-            bucket.append(origin)
+        if self._index.add(version, network, length, origin, _same_origin):
             self.count += 1
 
     def for_address(self, ip: str) -> list[tuple[str, Origin]]:
@@ -382,27 +415,40 @@ def parse_vrps(data: bytes | str, source: str = "<input>") -> VrpTable:
     except RecursionError:
         raise BgpDataError(source, "", "invalid JSON: nested too deeply") from None
     table = VrpTable()
+    asns: dict[int | str, int] = {}  # real exports repeat each AS many times: parse it once
     for number, entry in enumerate(_find_roas(document, source)):
         try:
-            if not isinstance(entry, dict):
+            if type(entry) is not dict:
                 raise ValueError(f"expected an object, found {type(entry).__name__}")
             prefix = entry.get("prefix")
-            if not isinstance(prefix, str):
+            if type(prefix) is not str:
                 raise ValueError('"prefix" missing or not a string')
-            if "asn" not in entry:
+            raw_asn = entry.get("asn")
+            if raw_asn is None:
                 raise ValueError('"asn" missing')
-            asn = _parse_asn(entry["asn"])
+            asn = asns.get(raw_asn) if type(raw_asn) in (int, str) else None
+            if asn is None:
+                asn = _parse_asn(raw_asn)
+                if type(raw_asn) in (int, str):
+                    asns[raw_asn] = asn
             version, network, length = _parse_prefix(prefix)
-            max_length: Any = length
-            for key in ("maxLength", "max_length", "maxlen"):
-                if key in entry:
-                    max_length = entry[key]
-                    break
-            if isinstance(max_length, str) and max_length.isascii() and max_length.isdigit():
-                max_length = int(max_length)
-            if isinstance(max_length, bool) or not isinstance(max_length, int):
-                raise ValueError(f"maxLength {max_length!r} is not a number")
-            table._add(version, network, length, max_length=max_length, asn=asn, ta=_ta_of(entry))
+            max_length = entry.get("maxLength")
+            if max_length is None:
+                max_length = entry.get("max_length", entry.get("maxlen", length))
+            if type(max_length) is not int:
+                if isinstance(max_length, str) and max_length.isascii() and max_length.isdigit():
+                    max_length = int(max_length)
+                else:
+                    raise ValueError(f"maxLength {max_length!r} is not a number")
+            ta = entry.get("ta")
+            table._add(
+                version,
+                network,
+                length,
+                max_length=max_length,
+                asn=asn,
+                ta=ta if type(ta) is str else _ta_of(entry),
+            )
         except ValueError as exc:
             raise BgpDataError(source, f"roas[{number}]", str(exc)) from None
     return table
@@ -432,6 +478,7 @@ def _parse_origins(text: str) -> list[Origin]:
 def parse_routes(lines: Iterable[str], source: str = "<input>") -> RouteTable:
     """Parse a prefix-to-origin table given as lines of text."""
     table = RouteTable()
+    origins: dict[str, list[Origin]] = {}  # origin fields repeat a lot: parse each once
     for number, raw in enumerate(lines, start=1):
         line = raw.strip()
         if not line or line[0] in "#%":
@@ -454,7 +501,10 @@ def parse_routes(lines: Iterable[str], source: str = "<input>") -> RouteTable:
                     f"expected 'prefix origin', 'origin prefix peers' or 'network length origin', "
                     f"found {len(fields)} field(s)"
                 )
-            for origin in _parse_origins(origin_text):
+            parsed = origins.get(origin_text)
+            if parsed is None:
+                parsed = origins[origin_text] = _parse_origins(origin_text)
+            for origin in parsed:
                 table._add(version, network, length, origin)
         except ValueError as exc:
             raise BgpDataError(source, f"line {number}", str(exc)) from None
