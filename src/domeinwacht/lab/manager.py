@@ -1,0 +1,292 @@
+"""`lab up`, `lab down`, `lab status`: bring the emulated internet up, take it down, describe it.
+
+State: ``<data_dir>/lab/`` holds ``cache/`` (keys, kept across runs so bring-up stays fast) and ``run/`` (all
+generated configs, zones, logs, pid files: removed by ``down``). While the lab is up, ``/run/domeinwacht-lab.json``
+points at the state so ``is_up()`` and ``status()`` work from any working directory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from domeinwacht.lab import addresses as A
+from domeinwacht.lab import netns, world
+from domeinwacht.lab.pki import KeyCache
+from domeinwacht.lab.scenario import load as load_scenario
+
+POINTER = Path("/run/domeinwacht-lab.json")
+READY_TIMEOUT = 60.0
+
+
+class LabError(RuntimeError):
+    """The lab cannot do what was asked (message is one clear line)."""
+
+
+def state_dir() -> Path:
+    from domeinwacht import config
+
+    return config.load().data_dir / "lab"
+
+
+def require_root() -> None:
+    if os.geteuid() != 0:
+        raise LabError(
+            "the lab needs root (it creates a network namespace and runs servers on ports 25/53/80/443); "
+            "run it as root"
+        )
+
+
+@contextlib.contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / ".lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def is_up() -> bool:
+    """True while the lab's namespace and routes exist (the scanner may then send to the lab prefixes)."""
+    return POINTER.exists() and netns.exists()
+
+
+def status() -> dict[str, Any] | None:
+    """The running lab's description (as `lab status --json` prints it), or ``None`` when it is down."""
+    if not is_up():
+        return None
+    try:
+        pointer = json.loads(POINTER.read_text())
+        return json.loads(Path(pointer["status_file"]).read_text())  # type: ignore[no-any-return]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def up(scenario: str | None = None, rtt_ms: int = 0, *, quiet: bool = True) -> dict[str, Any]:
+    """Bring the lab up with ``scenario`` (file path or packaged name); idempotent."""
+    require_root()
+    base = state_dir()
+    with _locked(base):
+        scen = load_scenario(scenario)
+        current = status()
+        if current and current.get("scenario_source") == scen.source and current.get("rtt_ms") == rtt_ms:
+            return current
+        if current or netns.exists() or POINTER.exists():
+            _down_unlocked(base)
+        started = time.monotonic()
+        run_dir = base / "run"
+        if run_dir.exists():
+            shutil.rmtree(run_dir)
+        keys = KeyCache(base / "cache" / "keys")
+        w = world.build(scen, keys, run_dir)
+        built = time.monotonic()
+        for rel, content in w.files.items():
+            path = run_dir / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+        for sub in ("knot/db", "knot-lame/db", "nginx/tmp", "postfix/queue", "postfix/data"):
+            (run_dir / sub).mkdir(parents=True, exist_ok=True)
+        (run_dir / "certs").chmod(0o750)
+        with contextlib.suppress(LookupError, OSError):
+            shutil.chown(run_dir / "postfix/data", "postfix", "postfix")
+        try:
+            netns.create(w.addresses4, w.addresses6)
+            _start_servers(run_dir, keys, w, rtt_ms)
+            _wait_ready(w)
+        except Exception:
+            _down_unlocked(base)
+            raise
+        status_doc = _status_doc(scen, w, run_dir, rtt_ms, built - started, time.monotonic() - started)
+        status_file = run_dir / "status.json"
+        status_file.write_text(json.dumps(status_doc, indent=1))
+        POINTER.write_text(json.dumps({"status_file": str(status_file), "state_dir": str(base)}))
+        if rtt_ms:
+            status_doc["rtt_measured_ms"] = measure_rtt(status_doc)
+            status_file.write_text(json.dumps(status_doc, indent=1))
+        return status_doc
+
+
+def down() -> bool:
+    """Take the lab down; ``True`` when something was running. Leaves no process, route, link or run file."""
+    require_root()
+    base = _pointer_state_dir() or state_dir()
+    with _locked(base):
+        return _down_unlocked(base)
+
+
+def _pointer_state_dir() -> Path | None:
+    try:
+        return Path(json.loads(POINTER.read_text())["state_dir"])
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _down_unlocked(base: Path) -> bool:
+    was_up = netns.exists() or POINTER.exists()
+    netns.destroy()
+    POINTER.unlink(missing_ok=True)
+    run_dir = base / "run"
+    if run_dir.exists():
+        shutil.rmtree(run_dir, ignore_errors=True)
+    shutil.rmtree(base / "users", ignore_errors=True)
+    return was_up
+
+
+def _start_servers(run_dir: Path, keys: KeyCache, w: world.World, rtt_ms: int) -> None:
+    ns = netns.in_ns
+    netns.run(ns(["knotd", "-c", str(run_dir / "knot/knot.conf"), "-d"]))
+    netns.run(ns(["knotd", "-c", str(run_dir / "knot-lame/knot.conf"), "-d"]))
+    netns.run(ns(["unbound", "-c", str(run_dir / "unbound/unbound.conf")]))
+    netns.run(ns(["nginx", "-c", str(run_dir / "nginx/nginx.conf"), "-p", str(run_dir / "nginx")]))
+    if w.mail_servers:
+        # postfix logs its own errors to syslog only; `script` gives it a terminal so they reach us.
+        netns.run(ns(["postfix", "-c", str(run_dir / "postfix"), "start"]), timeout=120)
+    for label, ip, port in w.counted:
+        tool = "ip6tables" if ":" in ip else "iptables"
+        netns.run(ns([tool, "-A", "INPUT", "-d", ip, "-p", "tcp", "--dport", str(port), "--syn",
+                      "-m", "comment", "--comment", f"dwlab-count:{label}:{ip}"]))
+    ct_key = keys.get("ct-log", "ec256")
+    from domeinwacht.lab.pki import key_pem
+
+    (run_dir / "ct/log.key").write_bytes(key_pem(ct_key))
+    v4, v6 = A.INFRA["ct"]
+    _spawn(ns([sys.executable, "-m", "domeinwacht.lab.ct", str(run_dir / "ct/entries.json"),
+               str(run_dir / "ct/log.key"), v4 or "", v6 or ""]), run_dir / "ct/ct.log")
+    if rtt_ms:
+        from domeinwacht.lab import delay
+
+        for tool in ("iptables", "ip6tables"):
+            for chain, flag in (("INPUT", "-i"), ("OUTPUT", "-o")):
+                netns.run(ns([tool, "-I", chain, flag, netns.NS_IF, "-j", "NFQUEUE",
+                              "--queue-num", str(delay.QUEUE), "--queue-bypass"]))
+        _spawn(ns([sys.executable, "-m", "domeinwacht.lab.delay", str(rtt_ms / 2)]),
+               run_dir / "delay.log")
+
+
+def _spawn(cmd: list[str], log: Path) -> None:
+    with open(log, "wb") as fh:
+        subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                         start_new_session=True)
+
+
+def _tcp_ok(ip: str, port: int, timeout: float = 0.5) -> bool:
+    try:
+        with socket.create_connection((ip, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def _dns_ok(ip: str, name: str) -> bool:
+    import dns.message
+    import dns.query
+    import dns.rcode
+
+    try:
+        q = dns.message.make_query(name, "SOA", want_dnssec=True)
+        r = dns.query.udp(q, ip, timeout=1.0)
+        return r.rcode() == dns.rcode.NOERROR
+    except Exception:
+        return False
+
+
+def _wait_ready(w: world.World) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT
+    checks: list[tuple[str, Any]] = [
+        ("knotd", lambda: _dns_ok(A.INFRA["ns1"][0] or "", "test.")),
+        ("unbound", lambda: _dns_ok(A.INFRA["resolver"][0] or "", "test.")),
+        ("ct log", lambda: _tcp_ok(A.INFRA["ct"][0] or "", 80)),
+    ]
+    web = next((t for t in w.targets.values() if t.ipv4 and t.kind in {"web", "both"}), None)
+    if web:
+        checks.append(("nginx", lambda: _tcp_ok(web.ipv4[0], 443) or _tcp_ok(web.ipv4[0], 80)))
+    mx = next((m for m in w.mail_servers.values() if m["ipv4"] and not m["rate_limit"]), None)
+    if mx:
+        checks.append(("postfix", lambda: _tcp_ok(mx["ipv4"][0], 25)))
+    for name, probe in checks:
+        while not probe():
+            if time.monotonic() > deadline:
+                raise LabError(f"{name} did not come up within {READY_TIMEOUT:.0f}s")
+            time.sleep(0.1)
+
+
+def measure_rtt(doc: dict[str, Any], samples: int = 5) -> float | None:
+    """Median TCP connect time (ms) to the first web target's IPv4 address on 443."""
+    target = next((t for t in doc["targets"].values() if t["ipv4"]), None)
+    if target is None:
+        return None
+    times = []
+    for _ in range(samples):
+        t0 = time.perf_counter()
+        if not _tcp_ok(target["ipv4"][0], 443, timeout=5):
+            continue
+        times.append((time.perf_counter() - t0) * 1000)
+    if not times:
+        return None
+    times.sort()
+    return round(times[len(times) // 2], 2)
+
+
+def connection_counts() -> dict[str, int]:
+    """SYNs counted per rate-limited MX address ("name:ip" -> packets) since bring-up."""
+    out: dict[str, int] = {}
+    for tool in ("iptables", "ip6tables"):
+        done = netns.run(netns.in_ns([tool, "-L", "INPUT", "-v", "-x", "-n"]), check=False)
+        for line in done.stdout.splitlines():
+            if "dwlab-count:" in line:
+                pkts = int(line.split()[0])
+                label = line.split("dwlab-count:")[1].split()[0].rstrip("*/").strip()
+                out[label] = out.get(label, 0) + pkts
+    return out
+
+
+def _status_doc(scen: Any, w: world.World, run_dir: Path, rtt_ms: int, build_s: float,
+                total_s: float) -> dict[str, Any]:
+    export = run_dir / "export"
+    return {
+        "up": True,
+        "scenario": scen.name,
+        "scenario_source": scen.source,
+        "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "rtt_ms": rtt_ms,
+        "rtt_measured_ms": None,
+        "bringup_seconds": {"build": round(build_s, 2), "total": round(total_s, 2)},
+        "namespace": netns.NETNS,
+        "routes": list(A.ROUTED_V4 + A.ROUTED_V6),
+        "resolver": w.exports["resolver"],
+        "trust_anchor_file": str(export / "trust-anchor.txt"),
+        "trust_anchor_delv": str(export / "trust-anchor.delv.conf"),
+        "ca_file": str(export / "ca.pem"),
+        "untrusted_ca_file": str(export / "untrusted-ca.pem"),
+        "vrp_file": str(export / "vrp.json"),
+        "pfx2as_file": str(export / "pfx2as.tsv"),
+        "ct_log": w.exports["ct_log"],
+        "name_servers": w.exports["name_servers"],
+        "zones": len(w.zone_names),
+        "targets": {
+            name: {
+                "purpose": t.purpose,
+                "kind": t.kind,
+                "ipv4": t.ipv4,
+                "ipv6": t.ipv6,
+                "hosts": t.hosts,
+                "mx": t.mx,
+            }
+            for name, t in w.targets.items()
+        },
+        "mail_servers": w.mail_servers,
+        "counted": [f"{label}:{ip}" for label, ip, _port in w.counted],
+    }

@@ -1,0 +1,282 @@
+"""The lab's private PKI: a root and an intermediate CA, and leaf certificates in every variant a check needs.
+
+Keys are the slow part, so they are cached in ``<state>/cache/pki`` across ``lab up`` runs; certificates are
+cheap and are issued again on every bring-up (so "expires in a year" stays true). Nothing here talks to the
+network.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import dh, ec, rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
+
+# Leaf variants a scenario may ask for (``cert:`` of a web target or mail server).
+CERT_VARIANTS = (
+    "ecdsa256",  # ECDSA P-256 from the intermediate: the good default
+    "ecdsa384",
+    "rsa2048",
+    "rsa3072",
+    "rsa4096",
+    "rsa1024",  # too small (needs @SECLEVEL=1 in the server's cipher string to be loadable)
+    "sha1",  # RSA-2048 leaf signed with SHA-1 (needs @SECLEVEL=0 on the server)
+    "expired",
+    "notyet",
+    "selfsigned",
+    "wronghost",
+    "untrusted",  # issued by a root that is not in the lab bundle
+    "nointermediate",  # valid leaf, but the server sends it without the intermediate
+)
+
+_KEY_SPEC = {
+    "ecdsa256": "ec256",
+    "ecdsa384": "ec384",
+    "rsa2048": "rsa2048",
+    "rsa3072": "rsa3072",
+    "rsa4096": "rsa4096",
+    "rsa1024": "rsa1024",
+    "sha1": "rsa2048",
+}
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _new_key(spec: str) -> PrivateKey:
+    if spec == "ec256":
+        return ec.generate_private_key(ec.SECP256R1())
+    if spec == "ec384":
+        return ec.generate_private_key(ec.SECP384R1())
+    if spec.startswith("rsa"):
+        return rsa.generate_private_key(public_exponent=65537, key_size=int(spec[3:]))
+    raise ValueError(f"unknown key spec {spec!r}")
+
+
+def key_pem(key: PrivateKey) -> bytes:
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+
+
+def cert_pem(cert: x509.Certificate) -> bytes:
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+def spki_sha256(cert: x509.Certificate) -> str:
+    """The TLSA 3 1 1 / 2 1 1 association data of ``cert`` (SHA-256 of the SubjectPublicKeyInfo)."""
+    spki = cert.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return hashlib.sha256(spki).hexdigest()
+
+
+def spki_sha256_of_key(key: PrivateKey) -> str:
+    spki = key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return hashlib.sha256(spki).hexdigest()
+
+
+class KeyCache:
+    """Private keys by name, generated once and kept as PEM under ``directory``."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        directory.mkdir(parents=True, exist_ok=True)
+        self._memo: dict[str, PrivateKey] = {}
+
+    def get(self, name: str, spec: str) -> PrivateKey:
+        memo_key = f"{name}.{spec}"
+        if memo_key in self._memo:
+            return self._memo[memo_key]
+        path = self.directory / f"{memo_key}.key"
+        if path.exists():
+            loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
+            assert isinstance(loaded, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey)
+            key: PrivateKey = loaded
+        else:
+            key = _new_key(spec)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_bytes(key_pem(key))
+            tmp.chmod(0o600)
+            tmp.replace(path)
+        self._memo[memo_key] = key
+        return key
+
+    def dh_params_pem(self, name: str, bits: int) -> bytes:
+        """A self-generated DH group (the "custom group" TLS variant), cached because generating is slow."""
+        path = self.directory / f"{name}.dh{bits}.pem"
+        if not path.exists():
+            with warnings.catch_warnings():
+                # cryptography deprecates finite-field DH; the lab needs a weak custom group on purpose.
+                warnings.simplefilter("ignore")
+                params = dh.generate_parameters(generator=2, key_size=bits)
+            path.write_bytes(
+                params.parameter_bytes(serialization.Encoding.PEM, serialization.ParameterFormat.PKCS3)
+            )
+        return path.read_bytes()
+
+
+def _name(cn: str) -> x509.Name:
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "NL"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Domeinwacht lab"),
+            x509.NameAttribute(NameOID.COMMON_NAME, cn),
+        ]
+    )
+
+
+def _ca_cert(
+    subject: str,
+    key: PrivateKey,
+    issuer: x509.Name | None,
+    issuer_key: PrivateKey,
+    path_length: int | None,
+    issuer_cert: x509.Certificate | None = None,
+) -> x509.Certificate:
+    now = _now()
+    ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(_name(subject))
+        .issuer_name(issuer or _name(subject))
+        .public_key(key.public_key())
+        .serial_number(int.from_bytes(hashlib.sha256(subject.encode()).digest()[:8], "big"))
+        .not_valid_before(now - dt.timedelta(days=30))
+        .not_valid_after(now + dt.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=path_length), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(ski, critical=False)
+    )
+    if issuer_cert is not None:
+        builder = builder.add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_cert.public_key()),  # type: ignore[arg-type]
+            critical=False,
+        )
+    return builder.sign(issuer_key, hashes.SHA256())
+
+
+@dataclass
+class Leaf:
+    """One issued leaf: the PEM files a server loads and the facts the scenario/status export."""
+
+    variant: str
+    names: tuple[str, ...]
+    key: PrivateKey
+    cert: x509.Certificate
+    chain: tuple[x509.Certificate, ...]  # what the server sends after the leaf
+
+    def fullchain_pem(self) -> bytes:
+        return cert_pem(self.cert) + b"".join(cert_pem(c) for c in self.chain)
+
+    @property
+    def tlsa_311(self) -> str:
+        return spki_sha256(self.cert)
+
+
+class LabPKI:
+    """The lab CA (root + intermediate), a second "untrusted" root, and a leaf factory."""
+
+    def __init__(self, keys: KeyCache) -> None:
+        self.keys = keys
+        self.root_key = keys.get("ca-root", "ec384")
+        self.root = _ca_cert("Domeinwacht Lab Root CA", self.root_key, None, self.root_key, 1)
+        self.inter_key = keys.get("ca-intermediate", "ec256")
+        self.intermediate = _ca_cert(
+            "Domeinwacht Lab Issuing CA",
+            self.inter_key,
+            self.root.subject,
+            self.root_key,
+            0,
+            self.root,
+        )
+        self.rogue_key = keys.get("ca-untrusted", "ec256")
+        self.rogue = _ca_cert("Untrusted Rogue CA", self.rogue_key, None, self.rogue_key, 0)
+        self.issued: list[x509.Certificate] = []
+
+    def bundle_pem(self) -> bytes:
+        """The trust store the scanner uses in the lab: the lab root only."""
+        return cert_pem(self.root)
+
+    def issue(self, variant: str, names: tuple[str, ...], key_name: str) -> Leaf:
+        """Issue a leaf of ``variant`` for ``names`` (first is the CN) with a cached key ``key_name``."""
+        if variant not in CERT_VARIANTS:
+            raise ValueError(f"unknown certificate variant {variant!r}")
+        key = self.keys.get(key_name, _KEY_SPEC.get(variant, "ec256"))
+        now = _now()
+        not_before, not_after = now - dt.timedelta(days=1), now + dt.timedelta(days=200)
+        issuer_cert, issuer_key = self.intermediate, self.inter_key
+        chain: tuple[x509.Certificate, ...] = (self.intermediate,)
+        algorithm: hashes.HashAlgorithm = hashes.SHA256()
+        san = names
+        if variant == "expired":
+            not_before, not_after = now - dt.timedelta(days=400), now - dt.timedelta(days=35)
+        elif variant == "notyet":
+            not_before, not_after = now + dt.timedelta(days=30), now + dt.timedelta(days=400)
+        elif variant == "wronghost":
+            san = tuple(f"other-{n}" for n in names[:1]) + ("wrong.invalid",)
+        elif variant == "untrusted":
+            issuer_cert, issuer_key, chain = self.rogue, self.rogue_key, (self.rogue,)
+        elif variant == "nointermediate":
+            chain = ()
+        elif variant == "sha1":
+            algorithm = hashes.SHA1()  # noqa: S303 - the point of the variant
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(_name(san[0]))
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(not_before)
+            .not_valid_after(not_after)
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in san]), False)
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(
+                x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False
+            )
+            .add_extension(
+                x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False
+            )
+        )
+        if variant == "selfsigned":
+            cert = builder.issuer_name(_name(san[0])).sign(key, algorithm)
+            chain = ()
+        else:
+            cert = (
+                builder.issuer_name(issuer_cert.subject)
+                .add_extension(
+                    x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                        issuer_cert.public_key()  # type: ignore[arg-type]
+                    ),
+                    critical=False,
+                )
+                .sign(issuer_key, algorithm)
+            )
+        if issuer_cert is self.intermediate and variant != "selfsigned":
+            self.issued.append(cert)
+        return Leaf(variant=variant, names=names, key=key, cert=cert, chain=chain)

@@ -1,0 +1,159 @@
+"""Server settings a scenario names by preset: TLS (per NCSC class), security headers, security.txt files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+_GOOD12 = (
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256:"
+    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-GCM-SHA256"
+)
+_CURVES = "X25519:secp256r1:secp384r1"
+
+# protocols (nginx spelling), ciphers (OpenSSL), server order, curves, dhparam (None|ffdhe2048|ffdhe3072|
+# custom1024), seclevel (None = OpenSSL's default), early_data, ems (Extended Master Secret).
+TLS_PRESETS: dict[str, dict[str, Any]] = {
+    # TLS 1.3 + 1.2 with good/sufficient ECDHE AEAD suites only, server order, no DHE, named curves only.
+    "modern": {"protocols": ["TLSv1.2", "TLSv1.3"], "ciphers": _GOOD12},
+    "tls13": {"protocols": ["TLSv1.3"], "ciphers": _GOOD12},
+    # TLS 1.0-1.3 (OpenSSL 3 allows 1.0/1.1 only at security level 0) with ECDHE CBC-SHA1 suites.
+    "legacy10": {
+        "protocols": ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+        "ciphers": _GOOD12 + ":ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA",
+        "seclevel": 0,
+    },
+    # phase-out (2025-05) suites behind the good ones: ECDHE with CBC and SHA-384/256 MACs.
+    "phaseout": {
+        "ciphers": _GOOD12
+        + ":ECDHE-ECDSA-AES256-SHA384:ECDHE-RSA-AES256-SHA384:ECDHE-ECDSA-AES128-SHA256"
+    },
+    "phaseout_client_order": {
+        "ciphers": "ECDHE-ECDSA-AES256-SHA384:ECDHE-RSA-AES256-SHA384:" + _GOOD12,
+        "prefer_server": False,
+    },
+    # insufficient (2025-05) / phase-out (2.1.1): RSA key exchange (GCM and CBC-SHA1), behind ECDHE.
+    "insufficient": {"ciphers": "ECDHE-RSA-AES256-GCM-SHA384:AES256-GCM-SHA384:AES128-SHA"},
+    # DHE-RSA suites with a given group (needs an RSA certificate).
+    "dhe2048": {
+        "ciphers": "ECDHE-RSA-AES256-GCM-SHA384:DHE-RSA-AES256-GCM-SHA384",
+        "dhparam": "ffdhe2048",
+    },
+    "dhe3072": {
+        "ciphers": "ECDHE-RSA-AES256-GCM-SHA384:DHE-RSA-AES256-GCM-SHA384",
+        "dhparam": "ffdhe3072",
+    },
+    "dhe1024": {
+        "ciphers": "ECDHE-RSA-AES256-GCM-SHA384:DHE-RSA-AES256-GCM-SHA384",
+        "dhparam": "custom1024",
+        "seclevel": 1,
+    },
+    # secp224r1 next to X25519: a phase-out curve.
+    "curve224": {"ciphers": _GOOD12, "curves": "X25519:secp224r1"},
+}
+TLS_DEFAULTS: dict[str, Any] = {
+    "protocols": ["TLSv1.2", "TLSv1.3"],
+    "ciphers": _GOOD12,
+    "prefer_server": True,
+    "curves": _CURVES,
+    "dhparam": None,
+    "seclevel": None,
+    "early_data": False,
+    "ems": True,
+}
+
+# Certificates that OpenSSL refuses to load at its default security level.
+CERT_SECLEVEL = {"rsa1024": 1, "sha1": 0}
+
+
+def tls_settings(spec: str | dict[str, Any], cert: str) -> dict[str, Any]:
+    """The effective TLS settings of a preset name or a mapping ``{preset: NAME, <overrides>}``."""
+    if isinstance(spec, str):
+        spec = {"preset": spec}
+    preset = spec.get("preset", "modern")
+    if preset not in TLS_PRESETS:
+        raise ValueError(f"unknown TLS preset {preset!r} (known: {', '.join(TLS_PRESETS)})")
+    out = dict(TLS_DEFAULTS)
+    out.update(TLS_PRESETS[preset])
+    out.update({k: v for k, v in spec.items() if k != "preset"})
+    levels = [lvl for lvl in (out["seclevel"], CERT_SECLEVEL.get(cert)) if lvl is not None]
+    out["seclevel"] = min(levels) if levels else None
+    out["cipher_string"] = out["ciphers"] + (
+        f":@SECLEVEL={out['seclevel']}" if out["seclevel"] is not None else ""
+    )
+    return out
+
+
+_STRICT_CSP = (
+    "default-src 'self'; base-uri 'self'; script-src 'self'; object-src 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
+HEADER_PRESETS: dict[str, dict[str, str]] = {
+    "strict": {
+        "X-Frame-Options": "DENY",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "Content-Security-Policy": _STRICT_CSP,
+    },
+    "none": {},
+    "weak": {
+        "X-Frame-Options": "ALLOW-FROM https://example.invalid/",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "unsafe-url",
+        "Content-Security-Policy": "default-src *; script-src 'self' 'unsafe-inline' 'unsafe-eval'",
+    },
+    "middling": {
+        "X-Frame-Options": "SAMEORIGIN",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "strict-origin-when-cross-origin",
+        "Content-Security-Policy": _STRICT_CSP,
+    },
+}
+
+
+def headers(spec: str | dict[str, str]) -> dict[str, str]:
+    if isinstance(spec, dict):
+        return dict(spec)
+    if spec not in HEADER_PRESETS:
+        raise ValueError(f"unknown header preset {spec!r}")
+    return dict(HEADER_PRESETS[spec])
+
+
+SECURITY_TXT_VARIANTS = (
+    "valid",
+    "signed",
+    "expired",
+    "missing",
+    "legacy",
+    "wrong_type",
+    "no_contact",
+)
+
+
+def security_txt(variant: str, host: str, now: dt.datetime) -> tuple[str, str, str] | None:
+    """(path, content type, body) of the security.txt ``variant`` for ``host``; ``None`` when missing.
+
+    ``signed`` bodies get their OpenPGP signature later (see pgp.clearsign).
+    """
+    if variant not in SECURITY_TXT_VARIANTS:
+        raise ValueError(f"unknown security.txt variant {variant!r}")
+    if variant == "missing":
+        return None
+    expires = (now + dt.timedelta(days=180)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if variant == "expired":
+        expires = (now - dt.timedelta(days=10)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    path = "/security.txt" if variant == "legacy" else "/.well-known/security.txt"
+    lines = [
+        "# Domeinwacht lab security.txt (RFC 9116)",
+        f"Contact: mailto:security@{host}",
+        f"Contact: https://{host}/contact",
+        f"Expires: {expires}",
+        f"Encryption: https://{host}/pgp-key.txt",
+        "Preferred-Languages: nl, en",
+        f"Canonical: https://{host}{path}",
+        f"Policy: https://{host}/disclosure-policy",
+    ]
+    if variant == "no_contact":
+        lines = [ln for ln in lines if not ln.startswith("Contact:")]
+    ctype = "text/html; charset=utf-8" if variant == "wrong_type" else "text/plain; charset=utf-8"
+    return path, ctype, "\n".join(lines) + "\n"

@@ -1,0 +1,281 @@
+"""Scenario files: which targets the lab serves, how each is (mis)configured, and what every check must say.
+
+A scenario is YAML (see scenarios/default.yaml, which documents every field next to its use). The loader checks
+the structure and fills defaults; it does not judge expectations — those are the ground truth the scanner's
+tests assert, declared by hand next to the configuration they follow from.
+
+Statuses an expectation may name (one, or a list of acceptable ones): pass fail warning info not_applicable
+error.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+STATUSES = ("pass", "fail", "warning", "info", "not_applicable", "error")
+PROFILES = ("ncsc-2025-05", "ncsc-2.1.1")
+DEFAULT_PROFILE = "ncsc-2025-05"
+RPKI_CLASSES = ("valid", "invalid", "notfound", "noroute")
+KINDS = ("web", "mail", "both", "dns", "special")
+
+# The check ids of CHECKS.md a target of each kind must declare (completeness is tested).
+DNS_CHECKS = (
+    "dns.dnssec.secure",
+    "dns.dnssec.algorithms",
+    "dns.caa",
+    "dns.ns.ipv6",
+    "dns.ns.ipv6_reach",
+    "dns.ns.ipv4_reach",
+)
+TLS_SET = (
+    "versions",
+    "ciphers",
+    "cipher_order",
+    "kex_groups",
+    "kex_hash",
+    "compression",
+    "secure_renegotiation",
+    "client_renegotiation",
+    "extended_master_secret",
+    "ocsp_stapling",
+)
+CERT_SET = ("trust", "hostname", "pubkey", "signature", "expiry")
+RPKI_SET = ("roa_exists", "valid")
+WEB_CHECKS = (
+    "web.ipv6.aaaa",
+    "web.ipv6.reach",
+    "web.ipv6.same_content",
+    "web.https.available",
+    "web.https.redirect",
+    "web.hsts",
+    "web.http.compression",
+    "web.headers.x_frame_options",
+    "web.headers.x_content_type_options",
+    "web.headers.referrer_policy",
+    "web.headers.csp",
+    "web.security_txt",
+    *(f"web.tls.{x}" for x in (*TLS_SET, "zero_rtt")),
+    *(f"web.cert.{x}" for x in CERT_SET),
+    "web.dane",
+    *(f"web.rpki.{x}" for x in RPKI_SET),
+    "hygiene.dangling_cname",
+)
+MAIL_CHECKS = (
+    "mail.mx",
+    "mail.ipv6.aaaa",
+    "mail.ipv6.reach",
+    "mail.dmarc.exists",
+    "mail.dmarc.policy",
+    "mail.dmarc.external_reporting",
+    "mail.spf.exists",
+    "mail.spf.policy",
+    "mail.dkim.exists",
+    "mail.starttls.available",
+    *(f"mail.tls.{x}" for x in TLS_SET),
+    *(f"mail.cert.{x}" for x in CERT_SET),
+    "mail.dane.exists",
+    "mail.dane.valid",
+    "mail.dane.rollover",
+    "mail.mta_sts",
+    "mail.tls_rpt",
+    "mail.dnssec.secure",
+    *(f"mail.rpki.{x}" for x in RPKI_SET),
+)
+KIND_CHECKS: dict[str, tuple[str, ...]] = {
+    "web": DNS_CHECKS + WEB_CHECKS,
+    "mail": DNS_CHECKS + MAIL_CHECKS,
+    "both": DNS_CHECKS + WEB_CHECKS + MAIL_CHECKS,
+    "dns": DNS_CHECKS,
+    "special": (),
+}
+
+WEB_DEFAULTS: dict[str, Any] = {
+    "ipv4": True,
+    "ipv6": True,  # publish AAAA and serve on it
+    "ipv6_dead": False,  # publish AAAA but nothing listens there
+    "http": "redirect",  # redirect | redirect_other | plain | none
+    "https": True,
+    "hsts": "max-age=31536000; includeSubDomains",
+    "tls": "modern",
+    "cert": "ecdsa256",
+    "headers": "strict",
+    "security_txt": "valid",
+    "ipv6_content": "same",  # same | different
+    "gzip": False,
+    "tlsa": "valid",  # valid | mismatch | none
+    "www": True,  # serve www.<name> too (CHECKS.md: host = the domain and www.)
+}
+MAIL_DEFAULTS: dict[str, Any] = {
+    "mx": [],
+    "spf": "v=spf1 mx -all",
+    "dmarc": "v=DMARC1; p=reject; rua=mailto:dmarc@{domain}",
+    "dkim": True,
+    "mta_sts": "enforce",  # enforce | testing | broken | none
+    "tls_rpt": "v=TLSRPTv1; rua=mailto:tlsrpt@{domain}",
+}
+DNS_DEFAULTS: dict[str, Any] = {
+    "signing": {"denial": "nsec3", "algorithm": "ecdsa256"},
+    "ns": ["ns1", "ns2"],
+    "caa": ['0 issue "ca.lab.test"'],
+    "records": [],
+    "axfr": False,
+}
+MAIL_SERVER_DEFAULTS: dict[str, Any] = {
+    "ipv4": True,
+    "ipv6": True,
+    "starttls": True,
+    "tls": "modern",
+    "cert": "ecdsa256",
+    "tlsa": "rollover",  # valid | rollover | mismatch | none
+    "rate_limit": False,
+    "rpki": "valid",
+}
+
+
+class ScenarioError(ValueError):
+    """The scenario file is malformed (message names the target and field)."""
+
+
+@dataclass
+class Target:
+    name: str
+    purpose: str
+    kind: str
+    rpki: str
+    dns: dict[str, Any]
+    web: dict[str, Any] | None
+    mail: dict[str, Any] | None
+    expect: dict[str, tuple[str, ...]]
+    expect_by_profile: dict[str, dict[str, tuple[str, ...]]]
+    undeclared: dict[str, str]
+    template: str | None = None  # generated clones name the default-scenario target they copy
+
+    def expected(self, check_id: str, profile: str = DEFAULT_PROFILE) -> tuple[str, ...] | None:
+        """Acceptable statuses of ``check_id`` under ``profile`` (``None`` when not declared)."""
+        over = self.expect_by_profile.get(profile, {})
+        if check_id in over:
+            return over[check_id]
+        return self.expect.get(check_id)
+
+    def expectations(self, profile: str = DEFAULT_PROFILE) -> dict[str, tuple[str, ...]]:
+        out = dict(self.expect)
+        out.update(self.expect_by_profile.get(profile, {}))
+        return out
+
+
+@dataclass
+class MailServer:
+    name: str
+    host: str
+    config: dict[str, Any]
+
+
+@dataclass
+class Scenario:
+    name: str
+    description: str
+    targets: dict[str, Target]
+    mail_servers: dict[str, MailServer]
+    source: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _statuses(where: str, value: Any) -> tuple[str, ...]:
+    values = value if isinstance(value, list) else [value]
+    for v in values:
+        if v not in STATUSES:
+            raise ScenarioError(f"{where}: unknown status {v!r} (use one of {', '.join(STATUSES)})")
+    return tuple(values)
+
+
+def _merge(defaults: dict[str, Any], given: dict[str, Any] | None) -> dict[str, Any]:
+    out = copy.deepcopy(defaults)
+    out.update(given or {})
+    return out
+
+
+def parse(data: dict[str, Any], source: str = "") -> Scenario:
+    if not isinstance(data, dict) or "targets" not in data:
+        raise ScenarioError(f"{source or 'scenario'}: expected a mapping with 'targets'")
+    servers: dict[str, MailServer] = {}
+    for sname, sconf in (data.get("mail_servers") or {}).items():
+        if "host" not in sconf:
+            raise ScenarioError(f"mail server {sname}: 'host' is required")
+        servers[sname] = MailServer(
+            sname, str(sconf["host"]).lower().rstrip("."), _merge(MAIL_SERVER_DEFAULTS, sconf)
+        )
+    targets: dict[str, Target] = {}
+    for tname, tconf in data["targets"].items():
+        name = str(tname).lower().rstrip(".")
+        tconf = tconf or {}
+        kind = tconf.get("kind", "both")
+        if kind not in KINDS:
+            raise ScenarioError(f"target {name}: unknown kind {kind!r}")
+        rpki = tconf.get("rpki", "valid")
+        if rpki not in RPKI_CLASSES:
+            raise ScenarioError(f"target {name}: unknown rpki class {rpki!r}")
+        web = _merge(WEB_DEFAULTS, tconf.get("web")) if tconf.get("web") is not None else None
+        if kind in {"web", "both"} and web is None:
+            web = _merge(WEB_DEFAULTS, {})
+        mail = _merge(MAIL_DEFAULTS, tconf.get("mail")) if tconf.get("mail") is not None else None
+        if mail is not None:
+            mx = mail["mx"]
+            for ref in [mx] if isinstance(mx, str) else mx:
+                if ref not in servers and ref != "null":
+                    raise ScenarioError(f"target {name}: MX {ref!r} is not a mail server")
+        expect = {
+            k: _statuses(f"target {name} expect {k}", v) for k, v in (tconf.get("expect") or {}).items()
+        }
+        by_profile: dict[str, dict[str, tuple[str, ...]]] = {}
+        for prof, exp in (tconf.get("expect_by_profile") or {}).items():
+            if prof not in PROFILES:
+                raise ScenarioError(f"target {name}: unknown profile {prof!r}")
+            by_profile[prof] = {
+                k: _statuses(f"target {name} {prof} {k}", v) for k, v in (exp or {}).items()
+            }
+        targets[name] = Target(
+            name=name,
+            purpose=str(tconf.get("purpose", "")).strip(),
+            kind=kind,
+            rpki=rpki,
+            dns=_merge(DNS_DEFAULTS, tconf.get("dns")),
+            web=web,
+            mail=mail,
+            expect=expect,
+            expect_by_profile=by_profile,
+            undeclared={str(k): str(v) for k, v in (tconf.get("undeclared") or {}).items()},
+            template=tconf.get("template"),
+        )
+    return Scenario(
+        name=str(data.get("name", Path(source).stem if source else "scenario")),
+        description=str(data.get("description", "")).strip(),
+        targets=targets,
+        mail_servers=servers,
+        source=source,
+    )
+
+
+def load(path: str | Path | None = None) -> Scenario:
+    """Load a scenario file; ``None`` or a bare name (``default``) loads the packaged scenario of that name."""
+    if path is None or (isinstance(path, str) and "/" not in path and not path.endswith(".yaml")):
+        name = path or "default"
+        ref = resources.files("domeinwacht.lab") / "scenarios" / f"{name}.yaml"
+        if not ref.is_file():
+            raise ScenarioError(f"no packaged scenario named {name!r}")
+        text, source = ref.read_text(encoding="utf-8"), f"{name}.yaml"
+    else:
+        p = Path(path)
+        if not p.is_file():
+            raise ScenarioError(f"scenario file {p} does not exist")
+        text, source = p.read_text(encoding="utf-8"), str(p)
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"{source}: not valid YAML: {exc}") from exc
+    return parse(data, source)

@@ -1,0 +1,713 @@
+"""From a scenario to the files the lab's servers load: zones, knot/unbound/nginx/postfix configs, PKI, data.
+
+``build()`` is pure apart from the key cache (and gpg for the signed security.txt): it returns a ``World``
+whose ``files`` the runtime writes under the run directory and whose addresses it puts on the namespace's
+veth. Nothing is started here.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from domeinwacht.lab import addresses as A
+from domeinwacht.lab import pgp, presets
+from domeinwacht.lab.dnssec import Signing, SignedZone, Zone, render
+from domeinwacht.lab.pki import KeyCache, LabPKI, Leaf, cert_pem, key_pem
+from domeinwacht.lab.scenario import Scenario, Target
+
+SOA_TAIL = "hostmaster.nic.test. 2026010101 3600 600 86400 300"
+DKIM_SELECTOR = "lab"
+
+# RFC 7919 groups in PEM (PKCS#3), so ssl_dhparam can name them; a custom 1024-bit group comes from the cache.
+FFDHE2048 = """-----BEGIN DH PARAMETERS-----
+MIIBCAKCAQEA//////////+t+FRYortKmq/cViAnPTzx2LnFg84tNpWp4TZBFGQz
++8yTnc4kmz75fS/jY2MMddj2gbICrsRhetPfHtXV/WVhJDP1H18GbtCFY2VVPe0a
+87VXE15/V8k1mE8McODmi3fipona8+/och3xWKE2rec1MKzKT0g6eXq8CrGCsyT7
+YdEIqUuyyOP7uWrat2DX9GgdT0Kj3jlN9K5W7edjcrsZCwenyO4KbXCeAvzhzffi
+7MA0BM0oNC9hkXL+nOmFg/+OTxIy7vKBg8P+OxtMb61zO7X8vC7CIAXFjvGDfRaD
+ssbzSibBsu/6iGtCOGEoXJf//////////wIBAg==
+-----END DH PARAMETERS-----
+"""
+FFDHE3072 = """-----BEGIN DH PARAMETERS-----
+MIIBiAKCAYEA//////////+t+FRYortKmq/cViAnPTzx2LnFg84tNpWp4TZBFGQz
++8yTnc4kmz75fS/jY2MMddj2gbICrsRhetPfHtXV/WVhJDP1H18GbtCFY2VVPe0a
+87VXE15/V8k1mE8McODmi3fipona8+/och3xWKE2rec1MKzKT0g6eXq8CrGCsyT7
+YdEIqUuyyOP7uWrat2DX9GgdT0Kj3jlN9K5W7edjcrsZCwenyO4KbXCeAvzhzffi
+7MA0BM0oNC9hkXL+nOmFg/+OTxIy7vKBg8P+OxtMb61zO7X8vC7CIAXFjvGDfRaD
+ssbzSibBsu/6iGtCOGEfz9zeNVs7ZRkDW7w09N75nAI4YbRvydbmyQd62R0mkff3
+7lmMsPrBhtkcrv4TCYUTknC0EwyTvEN5RPT9RFLi103TZPLiHnH1S/9croKrnJ32
+nuhtK8UiNjoNq8Uhl5sN6todv5pC1cRITgq80Gv6U93vPBsg7j/VnXwl5B0rZsYu
+N///////////AgEC
+-----END DH PARAMETERS-----
+"""
+
+
+@dataclass
+class TargetInfo:
+    """What ``lab status`` and the pytest fixture export for one target."""
+
+    name: str
+    purpose: str
+    kind: str
+    ipv4: list[str] = field(default_factory=list)
+    ipv6: list[str] = field(default_factory=list)
+    mx: list[str] = field(default_factory=list)
+    hosts: list[str] = field(default_factory=list)
+
+
+@dataclass
+class World:
+    files: dict[str, bytes] = field(default_factory=dict)  # relative path under the run dir -> content
+    addresses4: set[str] = field(default_factory=set)
+    addresses6: set[str] = field(default_factory=set)
+    targets: dict[str, TargetInfo] = field(default_factory=dict)
+    mail_servers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    counted: list[tuple[str, str, int]] = field(default_factory=list)  # (label, ip, port) counted by iptables
+    zone_names: list[str] = field(default_factory=list)
+    exports: dict[str, Any] = field(default_factory=dict)
+
+
+def _txt(value: str) -> str:
+    """A TXT rdata with ``value`` split into <=255-byte character-strings (RFC 1035 3.3.14)."""
+    chunks = [value[i : i + 255] for i in range(0, len(value), 255)] or [""]
+    return " ".join('"' + c.replace("\\", "\\\\").replace('"', '\\"') + '"' for c in chunks)
+
+
+def _parent(origin: str, zones: dict[str, Zone]) -> str | None:
+    if origin == ".":
+        return None
+    labels = origin.split(".")
+    for i in range(1, len(labels)):
+        candidate = ".".join(labels[i:]) or "."
+        if candidate in zones:
+            return candidate
+    return "."
+
+
+def _containing_zone(host: str, zones: dict[str, Zone]) -> Zone:
+    name = host.rstrip(".") + "."
+    best: str | None = None
+    for origin in zones:
+        if origin == "." or name == origin or name.endswith("." + origin):
+            if best is None or len(origin) > len(best):
+                best = origin
+    assert best is not None
+    return zones[best]
+
+
+def _hash_hex(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def build(
+    scenario: Scenario,
+    keys: KeyCache,
+    run_dir: Path,
+    now: dt.datetime | None = None,
+) -> World:
+    now = now or dt.datetime.now(dt.UTC)
+    world = World()
+    pki = LabPKI(keys)
+    alloc = A.Allocator()
+    zones: dict[str, Zone] = {}
+
+    def zone(origin: str, signing: Signing | None, ns: list[str]) -> Zone:
+        z = Zone(origin, signing=signing)
+        z.add("@", "SOA", f"{ns[0]}.nic.test. {SOA_TAIL}")
+        for n in ns:
+            z.add("@", "NS", f"{n}.nic.test.")
+        zones[origin] = z
+        return z
+
+    root = zone(".", Signing("nsec", "ecdsa256"), ["ns1", "ns2"])
+    test = zone("test.", Signing("nsec3", "ecdsa256"), ["ns1", "ns2"])
+    for label, (v4, v6) in A.INFRA.items():
+        name = f"{label}.nic.test."
+        if v4:
+            test.add(name, "A", v4)
+            world.addresses4.add(v4)
+        if v6:
+            test.add(name, "AAAA", v6)
+            world.addresses6.add(v6)
+        if label in {"ns1", "ns2"}:  # root glue for the servers of the root and test.
+            if v4:
+                root.add(name, "A", v4)
+            if v6:
+                root.add(name, "AAAA", v6)
+    world.addresses4 |= {A.NS_V4}
+    world.addresses6 |= {A.NS_V6}
+
+    # Target zones (and TLDs other than test. on demand).
+    for t in scenario.targets.values():
+        origin = t.name + "."
+        tld = origin.split(".", 1)[1] if origin.count(".") > 1 else "."
+        if tld not in zones and tld != ".":
+            zone(tld, Signing("nsec3", "ecdsa256"), ["ns1", "ns2"])
+        sign = t.dns.get("signing")
+        signing = Signing(**sign) if sign else None
+        if signing and signing.key == "" and t.template:
+            signing = Signing(**{**sign, "key": f"dnssec-shared-{signing.algorithm}"})
+        z = zone(origin, signing, list(t.dns["ns"]))
+        z.allow_axfr = bool(t.dns.get("axfr"))
+        for caa in t.dns.get("caa") or []:
+            z.add("@", "CAA", caa)
+        for line in t.dns.get("records") or []:
+            owner, rdtype, rdata = line.split(None, 2)
+            z.add(owner, rdtype, rdata)
+        big = int(t.dns.get("big_txt") or 0)
+        for i in range(big // 200):
+            z.add("@", "TXT", _txt(f"lab-filler-{i:04d}-" + _hash_hex(f"{t.name}{i}")[:180]))
+
+    dkim_key = keys.get("dkim-lab", "rsa2048")
+    assert isinstance(dkim_key, rsa.RSAPrivateKey)
+    dkim_pub = base64.b64encode(
+        dkim_key.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    ).decode()
+
+    nginx_servers: list[str] = []
+    mta_sts_hosts: dict[str, str] = {}  # host -> policy
+    leaf_files: dict[str, Leaf] = {}
+    sectxt_signed_home = keys.directory.parent / "gnupg"
+
+    for t in scenario.targets.values():
+        z = zones[t.name + "."]
+        info = world.targets[t.name] = TargetInfo(t.name, t.purpose, t.kind)
+        if t.web is not None:
+            _web_target(t, z, alloc, pki, world, nginx_servers, leaf_files, run_dir, now,
+                        sectxt_signed_home, keys)
+        if t.mail is not None:
+            m = t.mail
+            mx = m["mx"] if isinstance(m["mx"], list) else [m["mx"]]
+            for i, ref in enumerate(mx):
+                if ref == "null":
+                    z.add("@", "MX", "0 .")
+                else:
+                    host = scenario.mail_servers[ref].host
+                    z.add("@", "MX", f"{10 * (i + 1)} {host}.")
+                    info.mx.append(host)
+            fmt = {"domain": t.name}
+            if m.get("spf"):
+                for rec in m["spf"] if isinstance(m["spf"], list) else [m["spf"]]:
+                    z.add("@", "TXT", _txt(rec.format(**fmt)))
+            if m.get("dmarc"):
+                for rec in m["dmarc"] if isinstance(m["dmarc"], list) else [m["dmarc"]]:
+                    z.add("_dmarc", "TXT", _txt(rec.format(**fmt)))
+            if m.get("dkim"):
+                z.add(f"{DKIM_SELECTOR}._domainkey", "TXT", _txt(f"v=DKIM1; k=rsa; p={dkim_pub}"))
+            if m.get("tls_rpt"):
+                z.add("_smtp._tls", "TXT", _txt(m["tls_rpt"].format(**fmt)))
+            mode = m.get("mta_sts") or "none"
+            if mode != "none":
+                z.add("_mta-sts", "TXT", _txt("v=STSv1; id=20260101T000000"))
+                v4, v6 = A.INFRA["mta-sts"]
+                host = f"mta-sts.{t.name}"
+                z.add(host + ".", "A", v4 or "")
+                z.add(host + ".", "AAAA", v6 or "")
+                mx_lines = [f"mx: {h}" for h in info.mx] if mode != "broken" else ["mx: mx.elsewhere.test"]
+                policy_mode = "testing" if mode == "testing" else "enforce"
+                mta_sts_hosts[host] = "\n".join(
+                    ["version: STSv1", f"mode: {policy_mode}", *mx_lines, "max_age: 86400", ""]
+                )
+
+    # Mail servers: addresses, host records, TLSA, postfix services.
+    postfix_services: list[str] = []
+    for ms in scenario.mail_servers.values():
+        c = ms.config
+        v4, v6 = alloc.take(c["rpki"])
+        ips4 = [v4] if c["ipv4"] else []
+        ips6 = [v6] if c["ipv6"] else []
+        world.addresses4 |= set(ips4)
+        world.addresses6 |= set(ips6)
+        z = _containing_zone(ms.host, zones)
+        for ip in ips4:
+            z.add(ms.host + ".", "A", ip)
+        for ip in ips6:
+            z.add(ms.host + ".", "AAAA", ip)
+        leaf = pki.issue(c["cert"], (ms.host,), f"mx-{ms.host}")
+        leaf_files[f"mx-{ms.name}"] = leaf
+        tlsa_owner = f"_25._tcp.{ms.host}."
+        if c["tlsa"] in {"valid", "rollover"}:
+            z.add(tlsa_owner, "TLSA", f"3 1 1 {leaf.tlsa_311}")
+        if c["tlsa"] == "rollover":
+            nxt = keys.get(f"mx-{ms.host}-next", "ec256")
+            from domeinwacht.lab.pki import spki_sha256_of_key
+
+            z.add(tlsa_owner, "TLSA", f"3 1 1 {spki_sha256_of_key(nxt)}")
+        if c["tlsa"] == "mismatch":
+            z.add(tlsa_owner, "TLSA", f"3 1 1 {_hash_hex('mismatch-' + ms.host)}")
+        world.mail_servers[ms.name] = {
+            "host": ms.host,
+            "ipv4": ips4,
+            "ipv6": ips6,
+            "starttls": c["starttls"],
+            "rate_limit": c["rate_limit"],
+        }
+        tls = presets.tls_settings(c["tls"], c["cert"])
+        for ip in ips4 + ips6:
+            postfix_services.append(_postfix_service(ms.host, ip, c, tls, run_dir, ms.name))
+            if c["rate_limit"]:
+                world.counted.append((ms.name, ip, 25))
+
+    # Sign bottom-up so every parent publishes its children's DS.
+    signed: dict[str, SignedZone] = {}
+    for origin in sorted(zones, key=lambda o: (-(0 if o == "." else o.count(".")), o)):
+        z = zones[origin]
+        parent_origin = _parent(origin, zones)
+        if parent_origin is not None:
+            parent = zones[parent_origin]
+            # (the NS records were added when the child was declared)
+            for owner, _ttl, rdtype, rdata in z.records:
+                if owner == origin and rdtype == "NS":
+                    parent.add(origin, "NS", rdata)
+        s = render(z, keys, now)
+        signed[origin] = s
+        if parent_origin is not None:
+            for ds in s.ds:
+                zones[parent_origin].add(origin, "DS", ds)
+    world.zone_names = sorted(zones)
+    for origin, s in signed.items():
+        world.files[f"knot/zones/{_zone_file(origin)}"] = s.text.encode()
+
+    anchor_ds = signed["."].ds[0]
+    anchor_key = signed["."].dnskeys[0]
+    world.files["export/trust-anchor.txt"] = f". 3600 IN DS {anchor_ds}\n. 3600 IN DNSKEY {anchor_key}\n".encode()
+    ds_fields = anchor_ds.split()
+    world.files["export/trust-anchor.delv.conf"] = (
+        "trust-anchors {\n"
+        f'  . static-ds {ds_fields[0]} {ds_fields[1]} {ds_fields[2]} "{ds_fields[3]}";\n'
+        "};\n"
+    ).encode()
+    world.files["export/ca.pem"] = pki.bundle_pem()
+    world.files["export/untrusted-ca.pem"] = cert_pem(pki.rogue)
+
+    world.files["knot/knot.conf"] = _knot_conf(run_dir, zones).encode()
+    world.files["knot-lame/knot.conf"] = _knot_lame_conf(run_dir).encode()
+    world.files["unbound/unbound.conf"] = _unbound_conf(run_dir).encode()
+    world.files["unbound/root.hints"] = (
+        ". 3600000 NS ns1.nic.test.\n"
+        f"ns1.nic.test. 3600000 A {A.INFRA['ns1'][0]}\n"
+        f"ns1.nic.test. 3600000 AAAA {A.INFRA['ns1'][1]}\n"
+    ).encode()
+
+    # Web: certificate files, mta-sts hosts, nginx.conf.
+    for label, leaf in leaf_files.items():
+        world.files[f"certs/{label}.pem"] = key_pem(leaf.key) + leaf.fullchain_pem()
+    if mta_sts_hosts:
+        nginx_servers.append(_mta_sts_server(mta_sts_hosts, pki, world, run_dir))
+    world.files["nginx/nginx.conf"] = _nginx_conf(run_dir, nginx_servers).encode()
+    world.files["nginx/dh/ffdhe2048.pem"] = FFDHE2048.encode()
+    world.files["nginx/dh/ffdhe3072.pem"] = FFDHE3072.encode()
+    world.files["nginx/dh/custom1024.pem"] = keys.dh_params_pem("custom", 1024)
+
+    world.files["postfix/main.cf"] = _postfix_main(run_dir).encode()
+    world.files["postfix/master.cf"] = (_postfix_master_base() + "\n".join(postfix_services) + "\n").encode()
+
+    # RPKI/BGP data and the CT log's entries.
+    vrp, pfx2as = _rpki()
+    world.files["export/vrp.json"] = json.dumps(vrp, indent=1).encode()
+    world.files["export/pfx2as.tsv"] = pfx2as.encode()
+    world.files["ct/entries.json"] = json.dumps(
+        [
+            {
+                "leaf": base64.b64encode(c.public_bytes(serialization.Encoding.DER)).decode(),
+                "chain": [
+                    base64.b64encode(x.public_bytes(serialization.Encoding.DER)).decode()
+                    for x in (pki.intermediate, pki.root)
+                ],
+                "timestamp": int(c.not_valid_before_utc.timestamp() * 1000),
+            }
+            for c in pki.issued
+        ]
+    ).encode()
+    world.exports = {
+        "resolver": [A.INFRA["resolver"][0], A.INFRA["resolver"][1]],
+        "ct_log": f"http://{A.INFRA['ct'][0]}/",
+        "name_servers": {k: v for k, v in A.INFRA.items() if k.startswith("ns") or k == "lame"},
+    }
+    return world
+
+
+def _zone_file(origin: str) -> str:
+    return "root.zone" if origin == "." else f"{origin.rstrip('.')}.zone"
+
+
+def _web_target(
+    t: Target,
+    z: Zone,
+    alloc: A.Allocator,
+    pki: LabPKI,
+    world: World,
+    servers: list[str],
+    leaf_files: dict[str, Leaf],
+    run_dir: Path,
+    now: dt.datetime,
+    pgp_home: Path,
+    keys: KeyCache,
+) -> None:
+    w = t.web
+    assert w is not None
+    info = world.targets[t.name]
+    v4, v6 = alloc.take(t.rpki)
+    hosts = [t.name] + ([f"www.{t.name}"] if w["www"] else [])
+    if w["http"] == "redirect_other":
+        hosts.append(f"www2.{t.name}")
+    info.hosts = hosts
+    if w["ipv4"]:
+        info.ipv4.append(v4)
+        world.addresses4.add(v4)
+    if w["ipv6"] or w["ipv6_dead"]:
+        info.ipv6.append(v6)
+        world.addresses6.add(v6)
+    for h in hosts:
+        if w["ipv4"]:
+            z.add(h + ".", "A", v4)
+        if w["ipv6"] or w["ipv6_dead"]:
+            z.add(h + ".", "AAAA", v6)
+    leaf = pki.issue(w["cert"], tuple(hosts), f"web-{t.name}")
+    label = f"web-{t.name}"
+    leaf_files[label] = leaf
+    for h in hosts[:2]:
+        if w["tlsa"] == "valid":
+            z.add(f"_443._tcp.{h}.", "TLSA", f"3 1 1 {leaf.tlsa_311}")
+        elif w["tlsa"] == "mismatch":
+            z.add(f"_443._tcp.{h}.", "TLSA", f"3 1 1 {_hash_hex('mismatch-' + h)}")
+
+    docroot = f"www/{t.name}"
+    world.files[f"{docroot}/v4/index.html"] = _page(t.name, "").encode()
+    if w["ipv6_content"] == "different":
+        world.files[f"{docroot}/v6/index.html"] = (
+            "<!doctype html><html><head><title>Under construction</title></head><body>"
+            + "<p>Dit is een andere site, alleen via IPv6 bereikbaar.</p>" * 40
+            + "</body></html>\n"
+        ).encode()
+    else:
+        world.files[f"{docroot}/v6/index.html"] = _page(t.name, "").encode()
+    sectxt = presets.security_txt(w["security_txt"], t.name, now)
+    sectxt_location = ""
+    if sectxt is not None:
+        path, ctype, body = sectxt
+        if w["security_txt"] == "signed":
+            body = pgp.clearsign(body, pgp_home) if pgp.available() else _fake_signature(body)
+        for v in ("v4", "v6"):
+            world.files[f"{docroot}/{v}{path}"] = body.encode()
+        sectxt_location = (
+            f"        location = {path} {{ default_type \"{ctype}\"; charset off; }}\n"
+        )
+
+    tls = presets.tls_settings(w["tls"], w["cert"])
+    hdrs = presets.headers(w["headers"])
+    add_headers = "".join(
+        f"        add_header {k} \"{v}\" always;\n" for k, v in hdrs.items()
+    )
+    if w["hsts"]:
+        add_headers += f"        add_header Strict-Transport-Security \"{w['hsts']}\" always;\n"
+    names = " ".join(hosts)
+    for family, ip in (("v4", v4 if w["ipv4"] else None), ("v6", v6 if w["ipv6"] else None)):
+        if ip is None:
+            continue
+        listen_ip = ip if family == "v4" else f"[{ip}]"
+        root = f"{run_dir}/{docroot}/{family}"
+        if w["http"] != "none":
+            if w["http"] == "redirect":
+                body80 = "        location / { return 301 https://$host$request_uri; }\n"
+            elif w["http"] == "redirect_other":
+                body80 = f"        location / {{ return 301 https://www2.{t.name}$request_uri; }}\n"
+            else:
+                body80 = f"        root {root};\n" + sectxt_location
+            servers.append(
+                f"    server {{\n        listen {listen_ip}:80;\n        server_name {names};\n"
+                f"{body80}    }}\n"
+            )
+        if w["https"]:
+            gzip = "        gzip on; gzip_min_length 0; gzip_types text/plain;\n" if w["gzip"] else ""
+            dh = f"        ssl_dhparam {run_dir}/nginx/dh/{tls['dhparam']}.pem;\n" if tls["dhparam"] else ""
+            ems = "" if tls["ems"] else "        ssl_conf_command Options -ExtendedMasterSecret;\n"
+            early = "        ssl_early_data on;\n" if tls.get("early_data") else ""
+            servers.append(
+                f"    server {{\n        listen {listen_ip}:443 ssl;\n        server_name {names};\n"
+                f"        root {root};\n"
+                f"        ssl_certificate {run_dir}/certs/{label}.pem;\n"
+                f"        ssl_certificate_key {run_dir}/certs/{label}.pem;\n"
+                f"        ssl_protocols {' '.join(tls['protocols'])};\n"
+                f"        ssl_ciphers {tls['cipher_string']};\n"
+                f"        ssl_prefer_server_ciphers {'on' if tls['prefer_server'] else 'off'};\n"
+                f"        ssl_ecdh_curve {tls['curves']};\n"
+                f"{dh}{ems}{early}{gzip}{add_headers}{sectxt_location}    }}\n"
+            )
+
+
+def _page(name: str, extra: str) -> str:
+    return (
+        f"<!doctype html><html lang=\"nl\"><head><title>{name}</title></head><body>"
+        f"<h1>{name}</h1><p>Domeinwacht lab target. Geen echte site.</p>{extra}</body></html>\n"
+    )
+
+
+def _fake_signature(body: str) -> str:
+    """Used only when gpg is missing: structurally a cleartext signature, cryptographically not."""
+    sig = base64.b64encode(hashlib.sha512(body.encode()).digest()).decode()
+    return (
+        "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\n"
+        + body
+        + f"-----BEGIN PGP SIGNATURE-----\n\n{sig}\n-----END PGP SIGNATURE-----\n"
+    )
+
+
+def _mta_sts_server(hosts: dict[str, str], pki: LabPKI, world: World, run_dir: Path) -> str:
+    v4, v6 = A.INFRA["mta-sts"]
+    names = sorted(hosts)
+    entries = []
+    for h in names:
+        leaf = pki.issue("ecdsa256", (h,), "mta-sts-shared")
+        world.files[f"certs/mta-sts/{h}.pem"] = key_pem(leaf.key) + leaf.fullchain_pem()
+        world.files[f"www/mta-sts/{h}/.well-known/mta-sts.txt"] = hosts[h].encode()
+        entries.append(f"        {h} {run_dir}/certs/mta-sts/{h}.pem;\n")
+    first = names[0]
+    return (
+        "    map $ssl_server_name $dw_mta_sts_cert {\n"
+        f"        default {run_dir}/certs/mta-sts/{first}.pem;\n" + "".join(entries) + "    }\n"
+        f"    server {{\n        listen {v4}:443 ssl;\n        listen [{v6}]:443 ssl;\n"
+        f"        server_name {' '.join(names)};\n"
+        f"        root {run_dir}/www/mta-sts/$host;\n"
+        "        ssl_certificate $dw_mta_sts_cert;\n        ssl_certificate_key $dw_mta_sts_cert;\n"
+        "        ssl_protocols TLSv1.2 TLSv1.3;\n"
+        f"        ssl_ciphers {presets.TLS_DEFAULTS['ciphers']};\n"
+        '        location = /.well-known/mta-sts.txt { default_type "text/plain"; }\n'
+        "    }\n"
+    )
+
+
+def _nginx_conf(run_dir: Path, servers: list[str]) -> str:
+    return (
+        "# Generated by domeinwacht lab; regenerated on every `lab up`.\n"
+        "user root;\nworker_processes 1;\n"
+        f"pid {run_dir}/nginx/nginx.pid;\nerror_log {run_dir}/nginx/error.log warn;\n"
+        "events { worker_connections 4096; }\n"
+        "http {\n"
+        "    default_type text/html;\n"
+        f"    access_log {run_dir}/nginx/access.log;\n"
+        f"    client_body_temp_path {run_dir}/nginx/tmp;\n"
+        "    server_tokens off;\n    server_names_hash_max_size 262144;\n"
+        "    server_names_hash_bucket_size 128;\n    map_hash_max_size 262144;\n"
+        "    map_hash_bucket_size 128;\n"
+        "    ssl_session_cache shared:dwlab:10m;\n"
+        + "".join(servers)
+        + "}\n"
+    )
+
+
+def _knot_conf(run_dir: Path, zones: dict[str, Zone]) -> str:
+    listen = [A.INFRA[n][0] for n in ("ns1", "ns2", "ns4", "ns6")]
+    listen += [A.INFRA[n][1] for n in ("ns1", "ns2")]
+    lines = [
+        "# Generated by domeinwacht lab.",
+        "server:",
+        f"    rundir: {run_dir}/knot",
+        f"    pidfile: {run_dir}/knot/knot.pid",
+        "    background-workers: 2",
+        *(f"    listen: {ip}@53" for ip in listen if ip),
+        "log:",
+        "  - target: stderr",
+        "    any: warning",
+        "database:",
+        f"    storage: {run_dir}/knot/db",
+        "template:",
+        "  - id: default",
+        f"    storage: {run_dir}/knot/zones",
+        "    zonefile-sync: -1",
+        "    zonefile-load: whole",
+        "    journal-content: none",
+        "    semantic-checks: off",
+        "acl:",
+        "  - id: axfr",
+        "    address: [0.0.0.0/0, ::/0]",
+        "    action: transfer",
+        "zone:",
+    ]
+    for origin in sorted(zones):
+        lines.append(f"  - domain: \"{origin}\"")
+        lines.append(f"    file: {_zone_file(origin)}")
+        if zones[origin].allow_axfr:
+            lines.append("    acl: axfr")
+    return "\n".join(lines) + "\n"
+
+
+def _knot_lame_conf(run_dir: Path) -> str:
+    v4, v6 = A.INFRA["lame"]
+    return textwrap.dedent(
+        f"""\
+        # A name server listed in NS records that serves no zone: it answers REFUSED (lame delegation).
+        server:
+            rundir: {run_dir}/knot-lame
+            pidfile: {run_dir}/knot-lame/knot.pid
+            listen: {v4}@53
+            listen: {v6}@53
+        log:
+          - target: stderr
+            any: error
+        database:
+            storage: {run_dir}/knot-lame/db
+        """
+    )
+
+
+def _unbound_conf(run_dir: Path) -> str:
+    v4, v6 = A.INFRA["resolver"]
+    return textwrap.dedent(
+        f"""\
+        # Generated by domeinwacht lab: a validating resolver whose only trust anchor is the lab root.
+        server:
+            interface: {v4}
+            interface: {v6}
+            port: 53
+            do-daemonize: yes
+            username: ""
+            chroot: ""
+            directory: "{run_dir}/unbound"
+            pidfile: "{run_dir}/unbound/unbound.pid"
+            logfile: "{run_dir}/unbound/unbound.log"
+            use-syslog: no
+            verbosity: 1
+            val-log-level: 2
+            num-threads: 1
+            access-control: 0.0.0.0/0 allow
+            access-control: ::/0 allow
+            root-hints: "{run_dir}/unbound/root.hints"
+            trust-anchor-file: "{run_dir}/export/trust-anchor.txt"
+            module-config: "validator iterator"
+            do-ip6: yes
+            do-not-query-localhost: yes
+            qname-minimisation: no
+            harden-below-nxdomain: yes
+            cache-max-ttl: 60
+            cache-max-negative-ttl: 30
+            infra-host-ttl: 60
+            # RFC 6761 names the lab uses; unbound blocks them by default.
+            local-zone: "test." nodefault
+            local-zone: "invalid." nodefault
+        remote-control:
+            control-enable: no
+        """
+    )
+
+
+def _postfix_main(run_dir: Path) -> str:
+    d = f"{run_dir}/postfix"
+    return textwrap.dedent(
+        f"""\
+        # Generated by domeinwacht lab: one postfix instance, one smtpd service per MX address (master.cf).
+        compatibility_level = 3.6
+        queue_directory = {d}/queue
+        data_directory = {d}/data
+        maillog_file = {d}/maillog
+        maillog_file_prefixes = {run_dir}
+        myhostname = mx.lab.test
+        mydestination =
+        mynetworks = 127.0.0.0/8
+        inet_interfaces = all
+        inet_protocols = all
+        alias_maps =
+        alias_database =
+        local_recipient_maps =
+        relay_domains =
+        smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
+        smtpd_client_event_limit_exceptions =
+        anvil_rate_time_unit = 60s
+        smtpd_tls_security_level = may
+        smtpd_tls_loglevel = 1
+        tls_ssl_options = NO_RENEGOTIATION
+        biff = no
+        smtputf8_enable = no
+        """
+    )
+
+
+def _postfix_master_base() -> str:
+    services = [
+        ("pickup", "unix", "n", "-", "n", "60", "1", "pickup"),
+        ("cleanup", "unix", "n", "-", "n", "-", "0", "cleanup"),
+        ("qmgr", "unix", "n", "-", "n", "300", "1", "qmgr"),
+        ("tlsmgr", "unix", "-", "-", "n", "1000?", "1", "tlsmgr"),
+        ("rewrite", "unix", "-", "-", "n", "-", "-", "trivial-rewrite"),
+        ("bounce", "unix", "-", "-", "n", "-", "0", "bounce"),
+        ("defer", "unix", "-", "-", "n", "-", "0", "bounce"),
+        ("trace", "unix", "-", "-", "n", "-", "0", "bounce"),
+        ("verify", "unix", "-", "-", "n", "-", "1", "verify"),
+        ("flush", "unix", "n", "-", "n", "1000?", "0", "flush"),
+        ("proxymap", "unix", "-", "-", "n", "-", "-", "proxymap"),
+        ("proxywrite", "unix", "-", "-", "n", "-", "1", "proxymap"),
+        ("smtp", "unix", "-", "-", "n", "-", "-", "smtp"),
+        ("relay", "unix", "-", "-", "n", "-", "-", "smtp"),
+        ("showq", "unix", "n", "-", "n", "-", "-", "showq"),
+        ("error", "unix", "-", "-", "n", "-", "-", "error"),
+        ("retry", "unix", "-", "-", "n", "-", "-", "error"),
+        ("discard", "unix", "-", "-", "n", "-", "-", "discard"),
+        ("anvil", "unix", "-", "-", "n", "-", "1", "anvil"),
+        ("scache", "unix", "-", "-", "n", "-", "1", "scache"),
+        ("postlog", "unix-dgram", "n", "-", "n", "-", "1", "postlogd"),
+    ]
+    return "# Generated by domeinwacht lab.\n" + "".join(
+        f"{' '.join(s)}\n" for s in services
+    )
+
+
+def _postfix_service(
+    host: str, ip: str, c: dict[str, Any], tls: dict[str, Any], run_dir: Path, name: str
+) -> str:
+    listen = f"[{ip}]:25" if ":" in ip else f"{ip}:25"
+    opts = [f"-o myhostname={host}", "-o syslog_name=postfix/" + name]
+    if not c["starttls"]:
+        opts.append("-o smtpd_tls_security_level=none")
+    else:
+        protos = {"TLSv1": ">=TLSv1", "TLSv1.1": ">=TLSv1.1", "TLSv1.2": ">=TLSv1.2", "TLSv1.3": ">=TLSv1.3"}
+        opts += [
+            "-o smtpd_tls_security_level=may",
+            f"-o smtpd_tls_chain_files={run_dir}/certs/mx-{name}.pem",
+            f"-o smtpd_tls_protocols={protos[tls['protocols'][0]]}",
+            "-o smtpd_tls_ciphers=high",
+            f"-o tls_high_cipherlist={tls['cipher_string']}",
+            f"-o tls_preempt_cipherlist={'yes' if tls['prefer_server'] else 'no'}",
+            "-o { tls_eecdh_auto_curves = " + tls["curves"].replace(":", " ").replace("secp256r1", "prime256v1") + " }",
+        ]
+        if tls["dhparam"]:
+            opts.append(f"-o smtpd_tls_dh1024_param_file={run_dir}/nginx/dh/{tls['dhparam']}.pem")
+    if c["rate_limit"]:
+        opts.append("-o smtpd_client_connection_rate_limit=1")
+    return f"{listen} inet n - n - - smtpd\n  " + "\n  ".join(opts)
+
+
+def _rpki() -> tuple[dict[str, Any], str]:
+    """VRPs (rpki-client JSON) and a pfx2as table covering the four RPKI classes of the address plan."""
+    roas = [
+        {"asn": "AS64500", "prefix": "198.51.100.0/24", "maxLength": 24, "ta": "lab"},
+        {"asn": "AS64500", "prefix": "2001:db8:100::/48", "maxLength": 48, "ta": "lab"},
+        {"asn": "AS64501", "prefix": "203.0.113.0/24", "maxLength": 24, "ta": "lab"},
+        {"asn": "AS64501", "prefix": "2001:db8:203::/48", "maxLength": 48, "ta": "lab"},
+    ]
+    vrp = {
+        "metadata": {"generated": 0, "buildtime": "lab", "roas": len(roas)},
+        "roas": roas,
+    }
+    routes = [
+        ("198.51.100.0", 24, 64500),  # valid
+        ("2001:db8:100::", 48, 64500),
+        ("203.0.113.0", 24, 64511),  # invalid: ROA says AS64501
+        ("2001:db8:203::", 48, 64511),
+        ("192.0.2.128", 26, 64502),  # not-found: no ROA covers it
+        ("2001:db8:192::", 48, 64502),
+        # 192.0.2.192/26 and 2001:db8:c0::/48: no route announced (rpki.valid not applicable)
+    ]
+    pfx2as = "".join(f"{p}/{n}\t{asn}\n" for p, n, asn in routes)
+    return vrp, pfx2as
