@@ -25,7 +25,7 @@ import dns.rdataclass
 import dns.rdatatype
 import dns.rrset
 
-from domeinwacht.net.guard import AddressGuard
+from domeinwacht.net.guard import AddressGuard, NonPublicAddressError
 
 MAX_CNAME_CHAIN = 16
 
@@ -58,6 +58,7 @@ class ResolverConfig:
         attempts: tries per server before the next.
         lifetime: total seconds for one question.
         max_message_size: EDNS payload size we advertise; larger answers come over TCP (capped at 64 KiB).
+        max_cache_entries: answers kept per run before the oldest are dropped (memory stays bounded).
     """
 
     nameservers: tuple[str, ...] = ()
@@ -65,6 +66,7 @@ class ResolverConfig:
     attempts: int = 2
     lifetime: float = 8.0
     max_message_size: int = 1232
+    max_cache_entries: int = 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +124,13 @@ def system_nameservers() -> tuple[str, ...]:
 
 @dataclass
 class Resolver:
-    """A caching stub resolver for one run. Concurrent identical questions share one query."""
+    """A caching stub resolver for one run. Concurrent identical questions share one query.
+
+    Bounds: every question has a lifetime (``config.lifetime``) over all attempts and servers; a UDP answer with
+    TC set is retried over TCP (64 KiB at most, the DNS message limit); the cache holds at most
+    ``config.max_cache_entries`` answers (oldest evicted first); CNAME chains are followed at most
+    ``MAX_CNAME_CHAIN`` links and loops end in the pseudo-rcode ``CNAME_LOOP``.
+    """
 
     config: ResolverConfig = field(default_factory=ResolverConfig)
     guard: AddressGuard = field(default_factory=lambda: AddressGuard(allow_non_public=True))
@@ -138,15 +146,39 @@ class Resolver:
         self._servers = [parse_server(s) for s in servers]
 
     async def query(self, qname: str, rdtype: str, *, dnssec: bool = False) -> DnsAnswer:
-        """Ask ``rdtype`` for ``qname``; follows CNAMEs present in the response."""
+        """Ask ``rdtype`` for ``qname``; follows CNAMEs, also when the resolver left a chain unfinished."""
         message, server = await self.message(qname, rdtype, dnssec=dnssec)
-        return answer_from_message(qname, rdtype, message, server)
+        answer = answer_from_message(qname, rdtype, message, server)
+        chain = list(answer.cname_chain)
+        # A resolver normally returns the whole chain; when it stops half-way (NOERROR, no data, no SOA saying
+        # "nothing here"), ask again for the last target, keeping the chain and its loop check across questions.
+        while (
+            chain
+            and answer.rcode == "NOERROR"
+            and not answer.records
+            and not any(r.rdtype == dns.rdatatype.SOA for r in message.authority)
+            and len(chain) <= MAX_CNAME_CHAIN
+        ):
+            target = chain[-1]
+            message, server = await self.message(target, rdtype, dnssec=dnssec)
+            step = answer_from_message(target, rdtype, message, server)
+            more = list(step.cname_chain[1:])
+            if any(_same_name(n, m) for n in more for m in chain) or step.rcode == "CNAME_LOOP":
+                return DnsAnswer(qname, rdtype.upper(), "CNAME_LOOP", (), 0, (*chain, *more), False, server)
+            chain.extend(more)
+            answer = DnsAnswer(qname, rdtype.upper(), step.rcode, step.records, step.ttl, tuple(chain), step.ad, server)
+            if not more:
+                break
+        if len(chain) > MAX_CNAME_CHAIN + 1:
+            return DnsAnswer(qname, rdtype.upper(), "CNAME_LOOP", (), 0, tuple(chain), False, answer.server)
+        return answer
 
     async def message(self, qname: str, rdtype: str, *, dnssec: bool = False) -> tuple[dns.message.Message, str]:
         """The raw response for a question (cached for the run)."""
         key = (qname.lower().rstrip(".") + ".", rdtype.upper(), dnssec)
         future = self._cache.get(key)
         if future is None:
+            self._evict()
             future = asyncio.get_running_loop().create_future()
             self._cache[key] = future
             try:
@@ -158,6 +190,14 @@ class Resolver:
                 raise
         response = await asyncio.shield(future)
         return response, getattr(response, "_dw_server", "")
+
+    def _evict(self) -> None:
+        """Keep the cache bounded: drop the oldest finished answers (dicts keep insertion order)."""
+        excess = len(self._cache) - self.config.max_cache_entries + 1
+        if excess <= 0:
+            return
+        for old in [k for k, f in self._cache.items() if f.done()][:excess]:
+            del self._cache[old]
 
     async def _ask(self, qname: str, rdtype: str, dnssec: bool) -> dns.message.Message:
         try:
@@ -179,26 +219,156 @@ class Resolver:
                 remaining = deadline - loop.time()
                 if remaining <= 0:
                     raise DnsTimeoutError(qname, rdtype, f"no answer within {self.config.lifetime}s")
-                timeout = min(self.config.timeout, remaining)
                 self.queries_sent += 1
                 try:
-                    response = await dns.asyncquery.udp(
-                        request, host, port=port, timeout=timeout, ignore_unexpected=True
+                    response, transport = await exchange(
+                        request, host, port, per_try=min(self.config.timeout, remaining), deadline=deadline
                     )
-                    if response.flags & dns.flags.TC:
-                        self.queries_sent += 1
-                        response = await dns.asyncquery.tcp(request, host, port=port, timeout=max(timeout, 0.1))
-                except dns.exception.Timeout as exc:
+                except DnsTransportError as exc:
                     last = exc
+                    self.queries_sent += exc.tcp_tried
                     continue
-                except (OSError, dns.exception.DNSException, EOFError, ValueError) as exc:
-                    last = exc
-                    continue
+                self.queries_sent += transport == "tcp"
                 response._dw_server = f"{host}:{port}"  # type: ignore[attr-defined]
                 return response
-        if isinstance(last, dns.exception.Timeout) or last is None:
-            raise DnsTimeoutError(qname, rdtype, f"no answer within {self.config.lifetime}s")
-        raise DnsProtocolError(qname, rdtype, f"{type(last).__name__}: {last}")
+        if isinstance(last, DnsTransportError) and not last.timed_out:
+            raise DnsProtocolError(qname, rdtype, last.reason)
+        raise DnsTimeoutError(qname, rdtype, f"no answer within {self.config.lifetime}s")
+
+
+class DnsTransportError(Exception):
+    """One exchange with one server failed (internal to this module)."""
+
+    def __init__(self, reason: str, *, timed_out: bool, tcp_tried: int = 0) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.timed_out = timed_out
+        self.tcp_tried = tcp_tried
+
+
+async def exchange(
+    request: dns.message.Message,
+    host: str,
+    port: int = 53,
+    *,
+    per_try: float,
+    deadline: float | None = None,
+    force_tcp: bool = False,
+) -> tuple[dns.message.Message, str]:
+    """Send ``request`` to one server: UDP first, TCP when the answer is truncated (RFC 7766 §5) or UDP fails.
+
+    Returns the response and the transport that produced it (``"udp"``/``"tcp"``). Every failure becomes a
+    ``DnsTransportError`` with a human reason; nothing from dnspython or the socket layer leaks out. A response
+    is at most 65535 bytes on either transport (the DNS length limit), so memory per exchange is bounded.
+    """
+    loop = asyncio.get_running_loop()
+    end = min(deadline, loop.time() + 2 * per_try) if deadline is not None else loop.time() + 2 * per_try
+    udp_failure: DnsTransportError | None = None
+    if not force_tcp:
+        try:
+            response = await dns.asyncquery.udp(request, host, port=port, timeout=per_try, ignore_unexpected=True)
+        except dns.exception.Timeout:
+            udp_failure = DnsTransportError(
+                f"no answer over UDP from {_where(host, port)} within {per_try:g}s", timed_out=True
+            )
+        except Exception as exc:  # garbage from a hostile server: any parse error is a reason
+            udp_failure = DnsTransportError(
+                f"unusable answer over UDP from {_where(host, port)}: {type(exc).__name__}: {exc}", timed_out=False
+            )
+        else:
+            if not response.flags & dns.flags.TC:
+                return response, "udp"
+    tcp_timeout = min(per_try, end - loop.time())
+    if tcp_timeout <= 0:
+        raise udp_failure or DnsTransportError(f"no time left for TCP to {_where(host, port)}", timed_out=True)
+    try:
+        response = await dns.asyncquery.tcp(request, host, port=port, timeout=tcp_timeout)
+    except dns.exception.Timeout:
+        reason = f"no answer over TCP from {_where(host, port)} within {tcp_timeout:g}s"
+        raise DnsTransportError(_join(udp_failure, reason), timed_out=True, tcp_tried=1) from None
+    except Exception as exc:  # refused, reset, garbage, EOF: all become a reason
+        reason = f"TCP to {_where(host, port)} failed: {type(exc).__name__}: {exc}".rstrip(": ")
+        raise DnsTransportError(
+            _join(udp_failure, reason), timed_out=udp_failure is not None and udp_failure.timed_out, tcp_tried=1
+        ) from None
+    return response, "tcp"
+
+
+def _join(first: DnsTransportError | None, second: str) -> str:
+    return f"{first.reason}; {second}" if first is not None else second
+
+
+def _where(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def _same_name(a: str, b: str) -> bool:
+    return a.lower().rstrip(".") == b.lower().rstrip(".")
+
+
+@dataclass(frozen=True, slots=True)
+class ServerReply:
+    """The outcome of asking one authoritative server directly (name-server reachability, lame delegation).
+
+    Attributes:
+        address / port: where we asked.
+        transport: ``udp`` or ``tcp`` for the exchange that answered; empty when none did.
+        rcode: the server's rcode (``NOERROR``, ``REFUSED``…); empty when it did not answer.
+        authoritative: the AA flag (RFC 1035 §4.1.1): False on an answer means a lame delegation.
+        answered: any DNS response came back.
+        error: why nothing usable came back (timeout, refused connection, garbage); empty otherwise.
+        elapsed: seconds taken.
+    """
+
+    address: str
+    port: int
+    transport: str = ""
+    rcode: str = ""
+    authoritative: bool = False
+    answered: bool = False
+    error: str = ""
+    elapsed: float = 0.0
+
+
+async def ask_server(
+    address: str,
+    qname: str,
+    rdtype: str = "SOA",
+    *,
+    port: int = 53,
+    per_try: float = 3.0,
+    guard: AddressGuard | None = None,
+) -> ServerReply:
+    """Ask one server directly, non-recursively (RD off), UDP with TCP fallback; never raises for the network.
+
+    ``guard`` (the scan's address guard) is consulted before any packet is sent; a refused address gives a
+    ``ServerReply`` whose error names the reason.
+    """
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    if guard is not None:
+        try:
+            guard.check(address)
+        except NonPublicAddressError as exc:
+            return ServerReply(address, port, error=str(exc))
+    try:
+        request = dns.message.make_query(qname, rdtype, use_edns=0, payload=1232)
+    except (dns.exception.DNSException, ValueError) as exc:
+        return ServerReply(address, port, error=f"invalid question: {exc}")
+    request.flags &= ~dns.flags.RD
+    try:
+        response, transport = await exchange(request, address, port, per_try=per_try)
+    except DnsTransportError as exc:
+        return ServerReply(address, port, error=exc.reason, elapsed=loop.time() - started)
+    return ServerReply(
+        address=address,
+        port=port,
+        transport=transport,
+        rcode=dns.rcode.to_text(response.rcode()),
+        authoritative=bool(response.flags & dns.flags.AA),
+        answered=True,
+        elapsed=round(loop.time() - started, 3),
+    )
 
 
 def answer_from_message(qname: str, rdtype: str, message: dns.message.Message, server: str = "") -> DnsAnswer:
