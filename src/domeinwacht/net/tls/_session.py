@@ -131,6 +131,9 @@ async def connect(target: Target) -> AsyncIterator[Connection]:
                 except ProbeError:
                     raise
                 except Exception as exc:  # the caller's preamble: its own error types
+                    if "RateLimited" in type(exc).__name__:
+                        # CHECKS.md: a server that rate-limits us is "error: rate-limited", never fail.
+                        raise ProbeError(f"rate-limited: {exc}") from exc
                     reason = getattr(exc, "reason", None) or f"{type(exc).__name__}: {exc}"
                     raise ProbeError(f"STARTTLS failed: {reason}") from exc
             yield Connection(reader, writer, end)
