@@ -6,7 +6,8 @@ Imported by name as a measurement plugin (``plugins=["measurements.fakeplug"]``)
 
 Every domain "uses" one of three shared mail servers, probed through ``env.shared`` (counted in
 ``env.counters["fake.mx_probes"]``). ``crash-*`` domains make the observer raise; ``hang-*`` domains never finish.
-``DOMEINWACHT_FAKE_DELAY`` (seconds) slows every target down, for the kill-and-resume test.
+``DOMEINWACHT_FAKE_DELAY`` (seconds) slows every target down and ``DOMEINWACHT_FAKE_LOG`` (a file) records every
+domain observed, for the kill-and-resume test.
 """
 
 from __future__ import annotations
@@ -53,6 +54,10 @@ async def observe_fake(domain: str, env: observe.ScanEnv) -> dict[str, object]:
         raise RuntimeError("fake observer crashed")
     if domain.startswith("hang-"):
         await asyncio.sleep(3600)
+    log = os.environ.get("DOMEINWACHT_FAKE_LOG")
+    if log:
+        with open(log, "a", encoding="utf-8") as handle:  # noqa: ASYNC230 - a test log line
+            handle.write(domain + "\n")
     delay = float(os.environ.get("DOMEINWACHT_FAKE_DELAY", "0"))
     if delay:
         await asyncio.sleep(delay)

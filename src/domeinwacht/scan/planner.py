@@ -17,13 +17,9 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import TypeVar
 
-import idna
+from domeinwacht.names import normalise_hostname
 
 T = TypeVar("T")
-
-# RFC 1035 2.3.4: a name is at most 253 characters in text form, a label at most 63 octets.
-MAX_NAME = 253
-MAX_LABEL = 63
 
 
 class InvalidTarget(ValueError):
@@ -50,25 +46,11 @@ class Target:
 
 
 def normalise_domain(text: str) -> str:
-    """``text`` as a lower-case A-label name without trailing dot; ``ValueError`` with the reason otherwise."""
-    name = text.strip().rstrip(".")
-    if not name:
-        raise ValueError("empty")
-    if any(c.isspace() for c in name) or "/" in name or ":" in name or "@" in name:
-        raise ValueError("contains a character not allowed in a host name")
-    try:
-        ascii_name = idna.encode(name, uts46=True).decode("ascii")  # IDNA 2008 with UTS 46 mapping
-    except idna.IDNAError as exc:
-        raise ValueError(f"IDNA: {exc}") from exc
-    if len(ascii_name) > MAX_NAME:
-        raise ValueError(f"longer than {MAX_NAME} characters")
-    labels = ascii_name.split(".")
-    if len(labels) < 2:
-        raise ValueError("a single label is not a registered domain")
-    for label in labels:
-        if not label or len(label) > MAX_LABEL:
-            raise ValueError(f"label {label!r} is empty or longer than {MAX_LABEL} octets")
-    return ascii_name.lower()
+    """``text`` as a canonical host name (``domeinwacht.names``: A-labels, lower case, no trailing dot).
+
+    Raises ``ValueError`` (``names.InvalidName``) with the precise reason otherwise.
+    """
+    return normalise_hostname(text.strip())
 
 
 def read_domains(lines: Iterable[str]) -> Iterator[str]:
@@ -84,7 +66,7 @@ def read_domains(lines: Iterable[str]) -> Iterator[str]:
         try:
             name = normalise_domain(text)
         except ValueError as exc:
-            raise InvalidTarget(number, text, str(exc)) from exc
+            raise InvalidTarget(number, text, getattr(exc, "reason", str(exc))) from exc
         if name not in seen:
             seen.add(name)
             yield name

@@ -111,7 +111,12 @@ def executor_settings(measurement: Measurement, **override: Any) -> ExecutorSett
 def load_plugins(measurement: Measurement) -> None:
     """Import the extra observer/check modules the measurement was planned with (``options["plugins"]``)."""
     for name in measurement.options.get("plugins", []):
-        importlib.import_module(name)
+        try:
+            importlib.import_module(name)
+        except ImportError as exc:
+            raise MeasurementError(
+                f"plugin {name!r} of measurement {measurement.name!r} cannot be imported: {exc}"
+            ) from exc
 
 
 # --- planning --------------------------------------------------------------------------------------------------

@@ -1,0 +1,259 @@
+"""`domeinwacht measure`: plan and run a measurement over many domains, or resume one that was interrupted.
+
+    domeinwacht measure --org-type gemeente --profile nl-ptolu-2025 --name 2026-H2 --lab
+    domeinwacht measure --domains list.txt --profile internetnl --backend celery
+    domeinwacht measure --resume 2026-H2
+
+Results are committed in batches while the run goes on; a run killed half-way (even with SIGKILL) is finished by
+`--resume`, which measures only the targets without a stored result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from domeinwacht.cli import UserError
+
+PROFILES = ("nl-wdo", "nl-ptolu-2025", "internetnl", "us-bod-18-01")
+
+
+def configure(sub: Any) -> None:
+    parser = sub.add_parser(
+        "measure",
+        help="measure many domains and store the results (resumable)",
+        description="Plan a measurement (the domains of an organisation type in the register, or a list), run it "
+        "in this process or on Celery workers, and store observations, verdicts and scores. "
+        "Interrupted runs are finished with --resume.",
+    )
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument("--org-type", metavar="TYPE", help="every domain of the register's organisations of TYPE")
+    what.add_argument("--domains", type=Path, metavar="FILE", help="a list of domains, one per line")
+    what.add_argument(
+        "--resume",
+        nargs="?",
+        const="",
+        metavar="MEASUREMENT",
+        help="finish an interrupted measurement (name or id; default: the latest unfinished one)",
+    )
+    parser.add_argument("--profile", default="nl-ptolu-2025", help=f"policy profile ({', '.join(PROFILES)})")
+    parser.add_argument("--name", help="name of the measurement (default: derived from selection and time)")
+    parser.add_argument("--backend", choices=("local", "celery"), help="where to run (default: DOMEINWACHT_BACKEND)")
+    parser.add_argument("--queue", default="domeinwacht", help="Celery queue the workers consume")
+    parser.add_argument("--web", action="store_true", help="web checks (default: web and mail)")
+    parser.add_argument("--mail", action="store_true", help="mail checks (default: web and mail)")
+    parser.add_argument("--group", action="append", default=[], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--plugin",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="import an extra observer/check module (site extensions, tests); stored with the measurement",
+    )
+    parser.add_argument("--resolver", action="append", metavar="ADDR[:PORT]", default=[])
+    parser.add_argument("--trust-anchor", type=Path, metavar="FILE")
+    parser.add_argument("--ca-file", type=Path, metavar="PEM")
+    parser.add_argument("--vrp-file", type=Path, metavar="JSON", help="RPKI VRP export")
+    parser.add_argument("--pfx2as-file", type=Path, metavar="FILE", help="prefix-to-origin table")
+    parser.add_argument("--dkim-selector", action="append", default=[], metavar="SELECTOR")
+    parser.add_argument(
+        "--allow-non-public", action="store_true", help="permit scanning non-public addresses (the lab)"
+    )
+    parser.add_argument("--lab", action="store_true", help="use the running lab's resolver, trust anchor and CA")
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds per domain (default 120)")
+    parser.add_argument("--in-flight", type=int, default=128, help="domains measured at once (default 128)")
+    parser.add_argument("--batch-size", type=int, default=200, help="results per database commit (default 200)")
+    parser.add_argument("--flush-seconds", type=float, default=2.0, help="longest wait before a commit")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.set_defaults(handler=run)
+
+
+def _scan_options(args: argparse.Namespace) -> Any:
+    from domeinwacht.net.dns import parse_server
+    from domeinwacht.scan.env import ScanOptions
+
+    for server in args.resolver:
+        try:
+            parse_server(server)
+        except ValueError as exc:
+            raise UserError(f"--resolver {server!r}: not an address[:port] ({exc})") from exc
+    for flag, path in (
+        ("--trust-anchor", args.trust_anchor),
+        ("--ca-file", args.ca_file),
+        ("--vrp-file", args.vrp_file),
+        ("--pfx2as-file", args.pfx2as_file),
+    ):
+        if path is not None and not path.is_file():
+            raise UserError(f"{flag} {path}: no such file")
+    if args.timeout <= 0 or args.in_flight < 1 or args.batch_size < 1:
+        raise UserError("--timeout, --in-flight and --batch-size must be positive")
+    base = ScanOptions()
+    if args.lab:
+        try:
+            from domeinwacht import lab
+        except ImportError as exc:
+            raise UserError("the lab is not installed in this build") from exc
+        if not lab.is_up():
+            raise UserError("the lab is not up: run `domeinwacht lab up` first")
+        base = lab.scan_options()
+    return ScanOptions(
+        resolver=tuple(args.resolver) or base.resolver,
+        trust_anchor_file=args.trust_anchor or base.trust_anchor_file,
+        ca_file=args.ca_file or base.ca_file,
+        allow_non_public=args.allow_non_public or base.allow_non_public,
+        dkim_selectors=tuple(args.dkim_selector) or base.dkim_selectors,
+        vrp_file=args.vrp_file or base.vrp_file,
+        pfx2as_file=args.pfx2as_file or base.pfx2as_file,
+        target_timeout=args.timeout,
+    )
+
+
+def _groups(args: argparse.Namespace) -> tuple[str, ...]:
+    chosen = [g for g in ("web", "mail") if getattr(args, g)] + list(args.group)
+    return tuple(chosen) or ("web", "mail")
+
+
+def _plan(args: argparse.Namespace, backend: str) -> Any:
+    import importlib
+
+    from domeinwacht.scan.executor import ExecutorSettings
+    from domeinwacht.scan.planner import InvalidTarget, read_domains
+    from domeinwacht.web.measurements import selection, service
+
+    for module in args.plugin:
+        try:
+            importlib.import_module(module)
+        except ImportError as exc:
+            raise UserError(f"--plugin {module}: cannot import ({exc})") from exc
+    options = _scan_options(args)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    if args.org_type:
+        targets = selection.from_org_type(args.org_type)
+        chosen: dict[str, Any] = {"org_type": args.org_type}
+        name = args.name or f"{args.org_type}-{args.profile}-{stamp}"
+    else:
+        try:
+            handle = args.domains.open(encoding="utf-8")
+        except OSError as exc:
+            raise UserError(f"--domains {args.domains}: {exc.strerror or exc}") from exc
+        targets = selection.from_names(read_domains(handle))
+        chosen = {"domains_file": str(args.domains)}
+        name = args.name or f"{args.domains.stem}-{args.profile}-{stamp}"
+    settings = ExecutorSettings(
+        groups=_groups(args),
+        max_in_flight=args.in_flight,
+        batch_size=args.batch_size,
+        flush_seconds=args.flush_seconds,
+    )
+    try:
+        return service.create_measurement(
+            name=name,
+            profile=args.profile,
+            targets=targets,
+            options=options,
+            settings=settings,
+            selection=chosen,
+            backend=backend,
+            plugins=args.plugin,
+        )
+    except InvalidTarget as exc:
+        raise UserError(f"--domains {args.domains}: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise UserError(f"--domains {args.domains}: not UTF-8 text ({exc.reason})") from exc
+    except service.MeasurementError as exc:
+        raise UserError(str(exc)) from exc
+
+
+def run(args: argparse.Namespace) -> int:
+    from domeinwacht import config
+    from domeinwacht.web.django_setup import setup
+
+    setup()
+    from domeinwacht.scan.backends import get_backend
+    from domeinwacht.scan.backends.celery import CeleryRunError
+    from domeinwacht.web.measurements import service
+    from domeinwacht.web.measurements.store import DjangoStore
+
+    if args.resume is not None:
+        try:
+            measurement = service.find_measurement(args.resume) if args.resume else service.latest_unfinished()
+        except service.MeasurementError as exc:
+            raise UserError(str(exc)) from exc
+        if measurement.is_finished:
+            raise UserError(f"measurement {measurement.name!r} is already finished")
+        backend = args.backend or measurement.backend
+        try:
+            service.load_plugins(measurement)
+        except service.MeasurementError as exc:
+            raise UserError(str(exc)) from exc
+    else:
+        backend = args.backend or config.load().backend
+        measurement = _plan(args, backend)
+    store = DjangoStore(measurement)
+    total, done = store.total(), store.done()
+    verb = "resuming" if args.resume is not None else "measuring"
+    print(f"{verb} {measurement.name!r}: {total - done} of {total} domains, profile {measurement.profile}, {backend}")
+    started = time.monotonic()
+    try:
+        with _progress(total, done, enabled=not args.no_progress) as advance:
+            stats = get_backend(backend).run(store, progress=advance, queue=args.queue)
+    except CeleryRunError as exc:
+        raise UserError(str(exc)) from exc
+    seconds = time.monotonic() - started
+    rate = stats.done / seconds * 60 if seconds else 0.0
+    print(
+        f"finished {measurement.name!r}: {stats.done} domains in {seconds:.1f}s ({rate:,.0f}/min), "
+        f"{stats.with_failures} with an observer failure"
+    )
+    print(f"report: domeinwacht report {measurement.name!r} --format text")
+    return 0
+
+
+class _progress:
+    """A rich progress bar with rate (domains/min) and ETA; a no-op when disabled or not on a terminal."""
+
+    def __init__(self, total: int, done: int, *, enabled: bool) -> None:
+        self.total, self.done, self.enabled = total, done, enabled and sys.stderr.isatty()
+        self.bar: Any = None
+
+    def __enter__(self) -> Any:
+        if not self.enabled:
+            return lambda n: None
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            ProgressColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+        from rich.text import Text
+
+        class Rate(ProgressColumn):
+            def render(self, task: Any) -> Text:
+                speed = task.finished_speed or task.speed
+                return Text(f"{speed * 60:,.0f}/min" if speed else "…/min")
+
+        self.bar = Progress(
+            TextColumn("[bold]measuring"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            Rate(),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+        )
+        self.bar.__enter__()
+        task = self.bar.add_task("measure", total=self.total, completed=self.done)
+        return lambda n: self.bar.advance(task, n)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
