@@ -1,0 +1,363 @@
+"""Import a list of domains (CSV or XLSX) with their owning organisations.
+
+Columns (header row required, names case-insensitive, Dutch or English):
+- ``domain`` (or ``domein``, ``name``, ``host``): a domain or host name; a host is reduced to its registered domain
+  and kept as a host.
+- ``organisation`` (or ``organisatie``, ``owner``, ``eigenaar``, ``organisation_id``): the owner, given as slug,
+  source key (``org:gemeente-amsterdam``), TOOI URI, organisation code (``gm0363``), OIN or exact name.
+- ``tags`` (optional): words separated by commas, semicolons, bars or spaces.
+
+Every row gets a result: accepted (created, updated or unchanged), duplicate (the domain is earlier in the file) or
+rejected with the reason. Bad rows never cost good rows. The whole file is written in one transaction (a crash
+writes nothing), and importing the same file again changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
+
+from domeinwacht.names import InvalidName, normalise_hostname, registered_domain
+from domeinwacht.web.register.constants import Provenance
+from domeinwacht.web.register.importing.report import ImportError_, RowResult, RowStatus
+from domeinwacht.web.register.models import Domain, Host, Organisation, Tag
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_ROWS = 200_000
+MAX_CELL = 1000
+
+_DOMAIN_HEADERS = ("domain", "domein", "domeinnaam", "domain_name", "name", "host", "hostname")
+_ORG_HEADERS = (
+    "organisation",
+    "organization",
+    "organisatie",
+    "organisation_id",
+    "organisation_identifier",
+    "owner",
+    "eigenaar",
+)
+_TAG_HEADERS = ("tags", "tag", "labels")
+_TAG_SPLIT = re.compile(r"[,;|\s]+")
+
+
+@dataclass
+class DomainImportReport:
+    """One result per data row, in file order."""
+
+    source: str
+    rows: list[RowResult] = field(default_factory=list)
+
+    def of(self, status: RowStatus) -> list[RowResult]:
+        return [r for r in self.rows if r.status is status]
+
+    @property
+    def accepted(self) -> list[RowResult]:
+        return self.of(RowStatus.ACCEPTED)
+
+    @property
+    def rejected(self) -> list[RowResult]:
+        return self.of(RowStatus.REJECTED)
+
+    @property
+    def duplicates(self) -> list[RowResult]:
+        return self.of(RowStatus.DUPLICATE)
+
+    @property
+    def changed(self) -> int:
+        return sum(1 for r in self.accepted if r.action in {"created", "updated"})
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "rows": len(self.rows),
+            "accepted": len(self.accepted),
+            "rejected": len(self.rejected),
+            "duplicate": len(self.duplicates),
+            "created": sum(1 for r in self.accepted if r.action == "created"),
+            "updated": sum(1 for r in self.accepted if r.action == "updated"),
+            "unchanged": sum(1 for r in self.accepted if r.action == "unchanged"),
+        }
+
+    def as_dict(self) -> dict[str, object]:
+        return {"source": self.source, "summary": self.summary(), "rows": [r.as_dict() for r in self.rows]}
+
+
+# --- reading -------------------------------------------------------------------------------------------------------
+
+
+def read_table(path: Path) -> list[list[str]]:
+    """The rows of a CSV or XLSX file as text cells; raises ImportError_ with one clear line when unreadable."""
+    if not path.is_file():
+        raise ImportError_(f"{path} does not exist or is not a file")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise ImportError_(f"{path} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    data = path.read_bytes()
+    is_zip = data[:4] == b"PK\x03\x04"
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm"} or is_zip:
+        if not is_zip:
+            raise ImportError_(f"{path} is not an XLSX workbook (not a zip container); save it as .xlsx or .csv")
+        return _read_xlsx(path, data)
+    if suffix == ".xls" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ImportError_(f"{path} is an old Excel (.xls) file; save it as .xlsx or as UTF-8 .csv")
+    return _read_csv(path, data)
+
+
+def _read_csv(path: Path, data: bytes) -> list[list[str]]:
+    if b"\x00" in data[:4096]:
+        hint = " (it looks like UTF-16; save it as UTF-8)" if data[:2] in {b"\xff\xfe", b"\xfe\xff"} else ""
+        raise ImportError_(f"{path} is not a text CSV file{hint}")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportError_(
+            f"{path} is not UTF-8 encoded (byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as UTF-8 CSV"
+        ) from None
+    if not text.strip():
+        raise ImportError_(f"{path} is empty")
+    first_line = text.split("\n", 1)[0]
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(first_line, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        return [row for row in csv.reader(io.StringIO(text, newline=""), dialect) if any(c.strip() for c in row)]
+    except csv.Error as exc:
+        raise ImportError_(f"{path} is not a valid CSV file: {exc}") from None
+
+
+def _read_xlsx(path: Path, data: bytes) -> list[list[str]]:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ImportError_(f"{path} is not a readable XLSX workbook: {exc}") from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows = []
+        for count, values in enumerate(sheet.iter_rows(values_only=True)):
+            if count > MAX_ROWS:
+                raise ImportError_(f"{path} has more than {MAX_ROWS} rows")
+            cells = ["" if v is None else str(v) for v in values]
+            if any(c.strip() for c in cells):
+                rows.append(cells)
+        return rows
+    finally:
+        workbook.close()
+
+
+def _column(header: Sequence[str], names: Sequence[str]) -> int | None:
+    wanted = [h.strip().lower().replace(" ", "_") for h in header]
+    for name in names:
+        if name in wanted:
+            return wanted.index(name)
+    return None
+
+
+# --- organisations -------------------------------------------------------------------------------------------------
+
+
+class OrganisationIndex:
+    """Finds an organisation by any of its identifiers or its exact name (case-insensitive)."""
+
+    def __init__(self) -> None:
+        self._keys: dict[str, set[int]] = {}
+        self.by_pk: dict[int, Organisation] = {}
+        for org in Organisation.objects.all():
+            self.by_pk[org.pk] = org
+            keys = {org.slug, org.name, org.external_id, org.tooi, org.organisatiecode, org.oin}
+            if org.tooi:
+                keys.add(org.tooi.rsplit("/", 1)[-1])
+            for key in keys:
+                if key:
+                    self._keys.setdefault(key.strip().casefold(), set()).add(org.pk)
+
+    def find(self, text: str) -> Organisation:
+        """The one organisation ``text`` names; raises LookupError with the reason."""
+        found = self._keys.get(text.strip().casefold(), set())
+        if not found:
+            raise LookupError(f"unknown organisation {text!r}")
+        if len(found) > 1:
+            names = ", ".join(sorted(self.by_pk[pk].slug for pk in found))
+            raise LookupError(f"organisation {text!r} is ambiguous ({names}); use the slug or TOOI URI")
+        return self.by_pk[next(iter(found))]
+
+
+# --- the import ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    number: int
+    value: str
+    domain: str
+    host: str | None
+    owner: Organisation
+    tags: tuple[str, ...]
+
+
+def _rows(table: list[list[str]], path: Path) -> Iterator[tuple[int, list[str]]]:
+    if len(table) - 1 > MAX_ROWS:
+        raise ImportError_(f"{path} has more than {MAX_ROWS} rows")
+    yield from enumerate(table[1:], start=2)
+
+
+def import_domains(
+    path: Path, *, provenance: str = Provenance.IMPORTED, today: dt.date | None = None, reason: str | None = None
+) -> DomainImportReport:
+    """Import the domain list at ``path``; see the module docstring. Raises ImportError_ for an unusable file."""
+    table = read_table(path)
+    if not table:
+        raise ImportError_(f"{path} holds no rows")
+    header = table[0]
+    domain_col = _column(header, _DOMAIN_HEADERS)
+    org_col = _column(header, _ORG_HEADERS)
+    tag_col = _column(header, _TAG_HEADERS)
+    if domain_col is None or org_col is None:
+        raise ImportError_(
+            f"{path}: the first row must name the columns; need 'domain' and 'organisation' (found: "
+            f"{', '.join(repr(h) for h in header[:10])})"
+        )
+    today = today or dt.date.today()  # noqa: DTZ011 - a calendar date
+    reason = reason or f"import-domains {path.name}"
+    report = DomainImportReport(source=str(path))
+    index = OrganisationIndex()
+    seen: dict[str, int] = {}
+    good: list[_Row] = []
+    for number, cells in _rows(table, path):
+
+        def cell(col: int | None, cells: list[str] = cells) -> str:
+            return cells[col].strip()[:MAX_CELL] if col is not None and col < len(cells) else ""
+
+        value = cell(domain_col)
+        try:
+            if not value:
+                raise ValueError("no domain given")
+            host = normalise_hostname(value)
+            domain = registered_domain(host)
+            owner_text = cell(org_col)
+            if not owner_text:
+                raise ValueError("no organisation given")
+            owner = index.find(owner_text)
+            tags = _tags(cell(tag_col))
+        except InvalidName as exc:
+            report.rows.append(RowResult(number, value, RowStatus.REJECTED, f"invalid name: {exc.reason}"))
+            continue
+        except (LookupError, ValueError) as exc:
+            report.rows.append(RowResult(number, value, RowStatus.REJECTED, str(exc.args[0])))
+            continue
+        if domain in seen:
+            report.rows.append(
+                RowResult(number, value, RowStatus.DUPLICATE, f"same domain as row {seen[domain]}", domain)
+            )
+            continue
+        seen[domain] = number
+        good.append(_Row(number, value, domain, host if host != domain else None, owner, tags))
+    with transaction.atomic():
+        results = _apply(good, provenance, today, reason)
+    report.rows.extend(results)
+    report.rows.sort(key=lambda r: int(r.row))
+    return report
+
+
+def _tags(text: str) -> tuple[str, ...]:
+    tags = []
+    for word in _TAG_SPLIT.split(text):
+        if not word:
+            continue
+        tag = slugify(word)[:60]
+        if not tag:
+            raise ValueError(f"tag {word!r} has no usable characters")
+        tags.append(tag)
+    return tuple(dict.fromkeys(tags))
+
+
+def _apply(rows: list[_Row], provenance: str, today: dt.date, reason: str) -> list[RowResult]:
+    names = [r.domain for r in rows]
+    # Lock the rows this import may change: a concurrent edit waits instead of being overwritten.
+    existing = {d.name: d for d in Domain.objects.select_for_update().filter(name__in=names).select_related("owner")}
+    current_tags: dict[int, set[str]] = {}
+    for domain_id, tag in Domain.tags.through.objects.filter(domain__name__in=names).values_list(
+        "domain_id", "tag__name"
+    ):
+        current_tags.setdefault(domain_id, set()).add(tag)
+    results: list[RowResult] = []
+    new: list[Domain] = []
+    accepted: list[tuple[_Row, str]] = []
+    for row in rows:
+        domain = existing.get(row.domain)
+        if domain is None:
+            new.append(
+                Domain(name=row.domain, owner=row.owner, provenance=provenance, source=reason, source_date=today)
+            )
+            accepted.append((row, "created"))
+        elif domain.owner_id != row.owner.pk:
+            results.append(
+                RowResult(
+                    row.number,
+                    row.value,
+                    RowStatus.REJECTED,
+                    f"{row.domain} is registered to {domain.owner.name} ({domain.owner.slug}), not {row.owner.slug}",
+                    row.domain,
+                )
+            )
+        else:
+            missing = set(row.tags) - current_tags.get(domain.pk, set())
+            accepted.append((row, "updated" if missing else "unchanged"))
+    if new:
+        bulk_create_with_history(new, Domain, batch_size=500, default_change_reason=reason)
+    domains = {d.name: d for d in Domain.objects.filter(name__in=names)}
+    _add_tags(accepted, domains, current_tags)
+    _add_hosts([row for row, _ in accepted], domains, reason)
+    now = timezone.now()
+    touched = [domains[row.domain].pk for row, action in accepted if action == "updated"]
+    if touched:
+        Domain.objects.filter(pk__in=touched).update(updated=now)
+    for row, action in accepted:
+        results.append(RowResult(row.number, row.value, RowStatus.ACCEPTED, "", row.domain, action))
+    return results
+
+
+def _add_tags(accepted: list[tuple[_Row, str]], domains: dict[str, Domain], current: dict[int, set[str]]) -> None:
+    wanted = {tag for row, _ in accepted for tag in row.tags}
+    if not wanted:
+        return
+    Tag.objects.bulk_create([Tag(name=t) for t in sorted(wanted)], ignore_conflicts=True)
+    tags = {t.name: t for t in Tag.objects.filter(name__in=wanted)}
+    through = Domain.tags.through
+    links = []
+    for row, action in accepted:
+        domain = domains[row.domain]
+        missing = [tags[t] for t in row.tags if t not in current.get(domain.pk, set())]
+        if not missing:
+            continue
+        if action == "created":
+            links += [through(domain_id=domain.pk, tag_id=tag.pk) for tag in missing]
+        else:
+            domain.tags.add(*missing)  # one at a time, so the change is in the domain's history
+    through.objects.bulk_create(links, ignore_conflicts=True)
+
+
+def _add_hosts(rows: list[_Row], domains: dict[str, Domain], reason: str) -> None:
+    hosts = {row.host: row.domain for row in rows if row.host}
+    if not hosts:
+        return
+    existing = set(Host.objects.filter(name__in=list(hosts)).values_list("name", flat=True))
+    new = [
+        Host(name=host, domain=domains[domain], provenance=Provenance.IMPORTED, source=reason)
+        for host, domain in sorted(hosts.items())
+        if host not in existing
+    ]
+    if new:
+        bulk_create_with_history(new, Host, batch_size=500, default_change_reason=reason)

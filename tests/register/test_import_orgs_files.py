@@ -1,0 +1,98 @@
+"""The organisation importer on small, crafted files: bad files, number handling, and its query budget."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+
+import pytest
+
+from domeinwacht.web.register.importing.orgs import import_orgs
+from domeinwacht.web.register.importing.report import ImportError_, RowStatus
+from domeinwacht.web.register.models import Domain, Organisation
+
+pytestmark = pytest.mark.django_db
+
+ORG = textwrap.dedent(
+    """\
+    id: org:gemeente-proef
+    type: gemeente
+    identifiers:
+      oin: 00000001001234567000
+      ictu: 00123
+      organisatiecode: gm9999
+      tooi: https://identifier.overheid.nl/tooi/id/gemeente/gm9999
+    names:
+    - value: Gemeente Proef
+      abbr: Proef
+    contact:
+      website: https://www.proef.nl/home
+      internet_addresses:
+      - url: https://loket.proef-digitaal.nl
+    valid_from: '1900-01-01'
+    valid_until: null
+    """
+)
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_identifiers_that_look_octal_stay_text(tmp_path):
+    write(tmp_path, "proef.yaml", ORG)
+    import_orgs(tmp_path)
+    assert Organisation.objects.get(slug="gemeente-proef").oin == "00000001001234567000"
+
+
+def test_every_url_gives_a_domain(tmp_path):
+    write(tmp_path, "proef.yaml", ORG)
+    import_orgs(tmp_path)
+    assert set(Domain.objects.values_list("name", flat=True)) == {"proef.nl", "proef-digitaal.nl"}
+
+
+def test_a_broken_file_is_reported_and_the_others_imported(tmp_path):
+    write(tmp_path, "proef.yaml", ORG)
+    write(tmp_path, "kapot.yaml", "id: [unclosed\n")
+    write(tmp_path, "lijst.yaml", "- just\n- a list\n")
+    report = import_orgs(tmp_path)
+    rejected = {r.row: r.reason for r in report.rows if r.status is RowStatus.REJECTED}
+    assert "not valid YAML" in rejected["kapot.yaml"]
+    assert "not an organisation" in rejected["lijst.yaml"]
+    assert Organisation.objects.filter(slug="gemeente-proef").exists()
+
+
+def test_an_invalid_oin_is_dropped_with_a_warning(tmp_path):
+    write(tmp_path, "proef.yaml", ORG.replace("00000001001234567000", "'12345'"))
+    report = import_orgs(tmp_path)
+    assert Organisation.objects.get(slug="gemeente-proef").oin == ""
+    assert any("OIN is not 20 digits" in r.reason for r in report.rows)
+
+
+def test_an_unusable_website_is_a_warning(tmp_path):
+    write(tmp_path, "proef.yaml", ORG.replace("https://www.proef.nl/home", "https://192.0.2.1/"))
+    report = import_orgs(tmp_path)
+    assert any("website not usable" in r.reason for r in report.rows)
+
+
+def test_a_missing_path_is_one_clear_error(tmp_path):
+    with pytest.raises(ImportError_, match="does not exist"):
+        import_orgs(tmp_path / "nowhere")
+
+
+def test_a_folder_without_yaml_is_one_clear_error(tmp_path):
+    with pytest.raises(ImportError_, match="no YAML files"):
+        import_orgs(tmp_path)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_number_of_files(
+    tmp_path, shared_data, django_assert_max_num_queries
+):
+    # Bulk operations: 60 municipalities cost a fixed, small number of queries (not one per file).
+    for path in sorted((shared_data / "organisaties" / "gemeenten").glob("*.yaml"))[:60]:
+        shutil.copy(path, tmp_path / path.name)
+    with django_assert_max_num_queries(60):
+        report = import_orgs(tmp_path)
+    assert report.counts["organisations"]["created"] == 60
