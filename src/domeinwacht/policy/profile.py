@@ -42,6 +42,7 @@ TLS_PROFILES: Final = ("ncsc-2025-05", "ncsc-2.1.1")
 # Internet.nl's weights (checks/scoring.py there): FULL_WEIGHT_POINTS, HALF_…, LESS_…, NO_POINTS.
 POINTS: Final[Mapping[str, int]] = {"full": 10, "half": 5, "partial": 2, "none": 0}
 TESTS: Final = ("web", "mail")
+SCOPES: Final = ("web", "mail", "web and mail", "domain")
 
 
 class ProfileError(ValueError):
@@ -84,6 +85,7 @@ class Standard:
     basis: str = ""
     deadline: date | None = None
     listed_since: date | None = None
+    scope: str = "domain"  # "web" / "mail": judged only when that part was scanned; else always
 
     @property
     def required(self) -> tuple[Requirement, ...]:
@@ -263,9 +265,13 @@ def _standard(name: str, raw: Any, where: str) -> Standard:
             by_id[check_id] = Requirement(check_id, level, own_warnings, own_deadline)
         if len(ids) == 1:
             explicit.add(ids[0])
+    scope = body.get("scope", "domain")
+    if scope not in SCOPES:
+        raise _fail(f"{where}.scope", f"unknown scope {scope!r} (allowed: {', '.join(SCOPES)})")
     return Standard(
         name,
         tuple(by_id.values()),
+        scope=scope,
         basis=_text(body.get("basis", ""), f"{where}.basis"),
         deadline=deadline,
         listed_since=_date(body.get("listed_since"), f"{where}.listed_since"),

@@ -1,0 +1,190 @@
+"""Loading and validating policy profiles."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import date
+
+import pytest
+
+from domeinwacht.policy.profile import Level, ProfileError, load, load_file
+
+MINIMAL = """
+id: test
+title: Test profile
+version: "1"
+tls_profile: ncsc-2025-05
+standards:
+  HSTS:
+    scope: web
+    deadline: 2018-12-31
+    checks:
+      web.hsts: required
+"""
+
+
+def write(tmp_path, text: str):
+    path = tmp_path / "profile.yaml"
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def test_minimal_profile_loads(tmp_path):
+    profile = load_file(write(tmp_path, MINIMAL))
+    (standard,) = profile.standards
+    assert (standard.name, standard.deadline) == ("HSTS", date(2018, 12, 31))
+    assert standard.requirements[0].level is Level.REQUIRED
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("      web.hsts: required", "      web.hstx: required"), "unknown check id 'web.hstx'"),
+        (("      web.hsts: required", "      web.hsts: mandatory"), "unknown level 'mandatory'"),
+        (("    scope: web", "    scope: web\n    colour: red"), "unknown key.*colour"),
+        (("tls_profile: ncsc-2025-05", "tls_profile: ncsc-1.0"), "unknown NCSC TLS profile"),
+        (("    deadline: 2018-12-31", "    deadline: soon"), "expected a date"),
+        (("      web.hsts: required", "      web.nope.*: required"), "unknown wildcard"),
+        (("    scope: web", "    scope: moon"), "unknown scope 'moon'"),
+        (('version: "1"\n', ""), "version missing"),
+        (
+            ("      web.hsts: required", "      web.hsts: required\n      web.hsts: optional"),
+            "duplicate key 'web.hsts'",
+        ),
+    ],
+)
+def test_invalid_profile_is_refused_with_the_place_and_reason(tmp_path, change, message):
+    path = write(tmp_path, MINIMAL.replace(*change))
+    with pytest.raises(ProfileError, match=message) as raised:
+        load_file(path)
+    assert str(path) in str(raised.value)
+
+
+def test_error_names_the_standard_and_check(tmp_path):
+    with pytest.raises(ProfileError, match=r"standards\.HSTS\.checks\.web\.hstx"):
+        load_file(write(tmp_path, MINIMAL.replace("web.hsts", "web.hstx")))
+
+
+def test_invalid_yaml_is_a_profile_error(tmp_path):
+    with pytest.raises(ProfileError, match="invalid YAML"):
+        load_file(write(tmp_path, "id: [unclosed"))
+
+
+def test_explicit_id_overrides_the_wildcard_in_either_order(tmp_path):
+    text = MINIMAL.replace(
+        "      web.hsts: required",
+        "      web.tls.ocsp_stapling: informational\n      web.tls.*: required",
+    )
+    standard = load_file(write(tmp_path, text)).standards[0]
+    levels = {r.check_id: r.level for r in standard.requirements}
+    assert levels["web.tls.ocsp_stapling"] is Level.INFORMATIONAL
+    assert levels["web.tls.versions"] is Level.REQUIRED
+
+
+def test_check_may_carry_its_own_deadline_and_warning_rule(tmp_path):
+    text = MINIMAL.replace(
+        "      web.hsts: required", "      web.hsts: {level: required, warnings: fail, deadline: 2019-12-31}"
+    )
+    (requirement,) = load_file(write(tmp_path, text)).standards[0].requirements
+    assert requirement.warnings_fail
+    assert requirement.deadline == date(2019, 12, 31)
+
+
+def test_scored_points_cannot_exceed_the_maximum(tmp_path):
+    text = MINIMAL + textwrap.dedent(
+        """
+        scoring:
+          method: internetnl
+          tests:
+            web:
+              HSTS:
+                checks:
+                  web.hsts: {max: partial, warning: full}
+        """
+    )
+    with pytest.raises(ProfileError, match="cannot exceed max"):
+        load_file(write(tmp_path, text))
+
+
+def test_unknown_profile_id_is_a_key_error():
+    with pytest.raises(KeyError, match="unknown policy profile 'nl-nope'"):
+        load("nl-nope")
+
+
+@pytest.mark.parametrize(
+    ("name", "tls_profile"),
+    [
+        ("nl-wdo", "ncsc-2.1.1"),
+        ("nl-ptolu-2025", "ncsc-2025-05"),
+        ("internetnl", "ncsc-2025-05"),
+        ("us-bod-18-01", "ncsc-2.1.1"),
+    ],
+)
+def test_each_profile_names_its_ncsc_tls_profile(name, tls_profile):
+    assert load(name).tls_profile == tls_profile
+
+
+def test_wdo_requires_https_redirect_hsts_and_tls_good_or_sufficient():
+    profile = load("nl-wdo")
+    required = {r.check_id for s in profile.standards for r in s.required}
+    assert {"web.https.available", "web.https.redirect", "web.hsts", "web.tls.versions"} <= required
+    assert profile.standard("TLS").requirements[0].warnings_fail  # phase-out does not comply
+
+
+def test_ptolu_deadlines_follow_the_obdo_target_agreements():
+    profile = load("nl-ptolu-2025")
+    assert profile.standard("DNSSEC").deadline == date(2017, 12, 31)
+    assert profile.standard("STARTTLS+DANE").deadline == date(2019, 12, 31)
+    assert profile.standard("IPv6 web").deadline == date(2021, 12, 31)
+    assert profile.standard("RPKI").deadline == date(2024, 12, 31)
+    assert profile.standard("security.txt").listed_since == date(2023, 5, 25)
+    spf_policy = next(r for r in profile.standard("SPF").requirements if r.check_id == "mail.spf.policy")
+    assert spf_policy.deadline == date(2019, 12, 31)
+
+
+def test_ptolu_has_every_standard_of_the_comply_or_explain_list():
+    names = {s.name for s in load("nl-ptolu-2025").standards}
+    assert {
+        "DNSSEC",
+        "HTTPS",
+        "HSTS",
+        "TLS",
+        "SPF",
+        "DKIM",
+        "DMARC",
+        "STARTTLS+DANE",
+        "IPv6 web",
+        "IPv6 mail",
+        "RPKI",
+        "security.txt",
+    } <= names
+
+
+def test_internetnl_has_the_categories_of_both_tests():
+    categories = {(c.test, c.name) for c in load("internetnl").categories}
+    assert categories == {
+        ("web", "IPv6"),
+        ("web", "DNSSEC"),
+        ("web", "HTTPS/TLS"),
+        ("web", "RPKI"),
+        ("mail", "IPv6"),
+        ("mail", "DNSSEC"),
+        ("mail", "Authenticity (DMARC, DKIM, SPF)"),
+        ("mail", "STARTTLS (+DANE)"),
+        ("mail", "RPKI"),
+    }
+
+
+def test_internetnl_does_not_score_security_options():
+    scored = {c.check_id for cat in load("internetnl").categories for c in cat.checks}
+    assert not {i for i in scored if i.startswith("web.headers.") or i == "web.security_txt"}
+    assert "web.tls.ocsp_stapling" not in scored
+
+
+def test_internetnl_weights_are_10_5_2_0():
+    https = next(c for c in load("internetnl").categories if c.name == "HTTPS/TLS")
+    versions = next(c for c in https.checks if c.check_id == "web.tls.versions")
+    assert (versions.maximum, versions.warning, versions.fail) == (10, 5, 0)
+    ipv6 = next(c for c in load("internetnl").categories if c.name == "IPv6" and c.test == "web")
+    same = next(c for c in ipv6.checks if c.check_id == "web.ipv6.same_content")
+    assert (same.maximum, same.warning) == (2, 0)
