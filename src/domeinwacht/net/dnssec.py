@@ -274,7 +274,7 @@ async def validate(
     cache: dict[Any, Any] | None = getattr(resolver, "dnssec_cache", None)
     if cache is None:
         cache = {}
-    validator = _Validator(resolver, anchors, when, cache)
+    validator = _Validator(resolver, anchors, when, cache, "live" if now is None else when.timestamp())
     try:
         name = dns.name.from_text(qname)
         rdt = dns.rdatatype.from_text(rdtype)
@@ -367,6 +367,7 @@ class _Validator:
     anchors: TrustAnchors
     now_dt: datetime
     cache: dict[Any, Any]
+    epoch: float | str
     now: float = field(init=False)
 
     def __post_init__(self) -> None:
@@ -396,7 +397,8 @@ class _Validator:
 
     async def cached(self, key: tuple[Any, ...], factory: Any, *args: Any) -> Any:
         """Run ``factory(*args)`` once per key per run; concurrent callers share it."""
-        full_key = ("dnssec", self.anchors.source, self.now, *key)
+        # A run validates at "now" (seconds apart: one cache); an injected time gets its own entries.
+        full_key = ("dnssec", id(self.anchors), self.epoch, *key)
         future = self.cache.get(full_key)
         if future is None:
             future = asyncio.get_running_loop().create_future()

@@ -1,0 +1,1 @@
+"""Hygiene and exposure checks (CHECKS.md "Hygiene and exposure"): severity-rated findings for monitoring."""
