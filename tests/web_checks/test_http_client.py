@@ -22,6 +22,8 @@ from domeinwacht.net.http import (
 
 from .conftest import Pki, port_of, serve
 
+# Timing bounds get slack for a loaded CI machine; the hostile servers would otherwise go on for minutes.
+SLACK = 1.5
 FAST = HttpLimits(total=2.0, connect=1.0, read=0.5, max_body=16 * 1024, max_redirects=3)
 
 
@@ -90,7 +92,7 @@ def test_a_server_that_never_answers_ends_in_a_timeout_within_the_budget():
             return time.monotonic() - started, info.value
 
     elapsed, error = run(scenario())
-    assert elapsed < FAST.total + 0.5
+    assert elapsed < FAST.total + SLACK
     assert "0.5s" in error.reason or "2s" in error.reason
 
 
@@ -111,7 +113,7 @@ def test_a_server_sending_one_byte_at_a_time_is_cut_off_by_the_total_time_limit(
             return time.monotonic() - started, info.value
 
     elapsed, error = run(scenario())
-    assert FAST.total - 0.2 < elapsed < FAST.total + 0.5
+    assert FAST.total - 0.2 < elapsed < FAST.total + SLACK
     assert "no complete response within 2s" in error.reason
 
 
@@ -139,7 +141,7 @@ def test_ten_megabytes_of_headers_end_in_a_protocol_error_with_bounded_memory():
             return elapsed, peak, info.value
 
     elapsed, peak, error = run(scenario())
-    assert elapsed < FAST.total
+    assert elapsed < FAST.total + SLACK
     assert peak < 3 * 1024 * 1024
     assert "not a valid HTTP/1.x response" in error.reason
 
@@ -203,7 +205,7 @@ def test_a_huge_body_is_read_only_up_to_the_cap():
     assert response.status == 200
     assert len(response.body) == FAST.max_body
     assert response.body_truncated
-    assert elapsed < FAST.total
+    assert elapsed < FAST.total + SLACK
     assert peak < 3 * 1024 * 1024
 
 
@@ -390,7 +392,7 @@ def test_a_body_that_stalls_after_the_headers_keeps_the_headers_and_says_why_it_
             return response, time.monotonic() - started
 
     response, elapsed = run(scenario())
-    assert elapsed < 1.5
+    assert elapsed < 1.5 + SLACK
     assert response.header("x-frame-options") == "DENY"
     assert response.body == b"ab"
     assert response.body_truncated

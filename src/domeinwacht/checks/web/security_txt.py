@@ -1,0 +1,126 @@
+"""``web.security_txt``: RFC 9116 security.txt on every address of every web host.
+
+CHECKS.md: valid at ``/.well-known/security.txt`` over HTTPS: pass; only at legacy ``/security.txt``: warning;
+missing: fail (comply-or-explain since 2023); invalid or expired: fail with each error. The validation rules are
+in ``domeinwacht.securitytxt`` (shared/standards/SECURITY_TXT.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domeinwacht.checks.registry import CheckContext, check
+from domeinwacht.checks.result import CheckResult, Status
+from domeinwacht.checks.web._common import Finding, conclude, endpoints, lookup_failures, unusable
+from domeinwacht.observations.web import SecurityTxtFetch, WebObservation
+from domeinwacht.securitytxt import SecurityTxtReport, validate_security_txt
+
+CHECK_ID = "web.security_txt"
+WELL_KNOWN = "/.well-known/security.txt"
+
+REMEDY = (
+    "Publish a valid security.txt at https://{host}/.well-known/security.txt (RFC 9116): served as "
+    '"text/plain; charset=utf-8", with at least one Contact (mailto:, tel: or https:) and exactly one Expires '
+    "less than a year ahead; renew it before it expires. security.txt is on the Forum Standaardisatie "
+    "comply-or-explain list."
+)
+
+
+def _report(fetch: SecurityTxtFetch, ctx: CheckContext) -> SecurityTxtReport:
+    return validate_security_txt(
+        fetch.body,
+        content_type=fetch.content_type,
+        fetched_from=(fetch.url, fetch.final_url),
+        now=ctx.now,
+        truncated=fetch.body_truncated,
+    )
+
+
+def _fetch_evidence(fetch: SecurityTxtFetch) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "url": fetch.url,
+        "final_url": fetch.final_url,
+        "status": fetch.status,
+        "content_type": fetch.content_type,
+    }
+    if len(fetch.hops) > 1:
+        data["redirects"] = [hop.url for hop in fetch.hops[1:]]
+    if fetch.error:
+        data["error"] = fetch.error
+    if fetch.tls_error:
+        data["tls_error"] = fetch.tls_error
+    return data
+
+
+def _report_evidence(report: SecurityTxtReport) -> dict[str, Any]:
+    return {
+        "errors": list(report.errors),
+        "warnings": list(report.warnings),
+        "recommendations": list(report.recommendations),
+        "contacts": list(report.contacts),
+        "expires": report.expires.isoformat() if report.expires else None,
+        "canonical": list(report.canonical),
+        "signed": report.signed,
+        "signature": "not verified" if report.signed else None,
+    }
+
+
+def _judge(fetches: tuple[SecurityTxtFetch, ...], ctx: CheckContext) -> tuple[Status, str, dict[str, Any]]:
+    well_known = next((f for f in fetches if f.url.endswith(WELL_KNOWN)), None)
+    legacy = next((f for f in fetches if not f.url.endswith(WELL_KNOWN)), None)
+    extra: dict[str, Any] = {"fetches": [_fetch_evidence(f) for f in fetches]}
+    if well_known is None:
+        return Status.ERROR, "security.txt was not requested", extra
+    if well_known.found:
+        report = _report(well_known, ctx)
+        extra |= _report_evidence(report)
+        if report.errors:
+            return Status.FAIL, f"{WELL_KNOWN} is invalid: " + "; ".join(report.errors), extra
+        if report.warnings:
+            return Status.WARNING, f"{WELL_KNOWN} is valid with warnings: " + "; ".join(report.warnings), extra
+        return Status.PASS, f"valid {WELL_KNOWN}", extra
+    if legacy is not None and legacy.found:
+        report = _report(legacy, ctx)
+        extra |= _report_evidence(report)
+        if report.errors:
+            return Status.FAIL, "only a legacy /security.txt, and it is invalid: " + "; ".join(report.errors), extra
+        # RFC 9116 3: the legacy location "/security.txt" MAY be used for legacy compatibility.
+        return Status.WARNING, f"security.txt only at the legacy /security.txt, not at {WELL_KNOWN}", extra
+    failed = [f for f in fetches if f.error is not None and f.status == 0]
+    if failed and len(failed) == len(fetches):
+        return Status.ERROR, "could not fetch security.txt: " + "; ".join(f"{f.url}: {f.error}" for f in failed), extra
+    statuses = ", ".join(f"{f.url} -> {f.status or f.error}" for f in fetches)
+    return Status.FAIL, f"no security.txt ({statuses})", extra
+
+
+@check(CHECK_ID, area="web")
+def security_txt(obs: WebObservation, ctx: CheckContext) -> CheckResult:
+    if (broken := unusable(CHECK_ID, obs)) is not None:
+        return broken
+    port = obs.https_port
+    findings = lookup_failures(obs)
+    for host, endpoint in endpoints(obs):
+        if not endpoint.security_txt:
+            probe = endpoint.port(port)
+            reason = probe.error if probe is not None else "not probed"
+            if probe is not None and not probe.open and not (reason or "").startswith("refusing to connect"):
+                # SECURITY_TXT.md: over HTTPS only; without HTTPS there is no valid security.txt.
+                findings.append(
+                    Finding(host.name, endpoint.ip, port, Status.FAIL, f"no HTTPS, so no security.txt ({reason})")
+                )
+            else:
+                findings.append(Finding(host.name, endpoint.ip, port, Status.ERROR, f"not fetched: {reason}"))
+            continue
+        status, detail, extra = _judge(endpoint.security_txt, ctx)
+        findings.append(Finding(host.name, endpoint.ip, port, status, detail, extra))
+    hosts = ", ".join(h.name for h in obs.web_hosts)
+    return conclude(
+        CHECK_ID,
+        findings,
+        summaries={
+            Status.PASS: "A valid security.txt is served at /.well-known/security.txt on every address.",
+            Status.WARNING: "security.txt is valid but has warnings, or only at the legacy location.",
+            Status.FAIL: "security.txt is missing, invalid or expired.",
+        },
+        remedy=REMEDY.format(host=hosts.split(", ")[0]),
+    )
