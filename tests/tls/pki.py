@@ -80,7 +80,7 @@ def issue(
     ocsp_url: str | None = None,
     ips: tuple[str, ...] = (),
 ) -> Issued:
-    key = key or make_key("rsa", 3072)
+    key = key or make_key("ec")
     sans: list[x509.GeneralName] = [x509.DNSName(n) for n in names]
     sans += [x509.IPAddress(ipaddress.ip_address(i)) for i in ips]
     builder = (
