@@ -82,7 +82,11 @@ def up(scenario: str | None = None, rtt_ms: int = 0, *, quiet: bool = True) -> d
     with _locked(base):
         scen = load_scenario(scenario)
         current = status()
-        if current and current.get("scenario_source") == scen.source and current.get("rtt_ms") == rtt_ms:
+        if (
+            current
+            and current.get("scenario_digest") == scen.digest
+            and current.get("rtt_ms") == rtt_ms
+        ):
             return current
         if current or netns.exists() or POINTER.exists():
             _down_unlocked(base)
@@ -177,9 +181,10 @@ def _start_servers(run_dir: Path, keys: KeyCache, w: world.World, rtt_ms: int) -
 
 
 def _spawn(cmd: list[str], log: Path) -> None:
+    """Start a background server detached from us (`setsid -f` forks, so we keep no child to reap)."""
     with open(log, "wb") as fh:
-        subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                         start_new_session=True)
+        subprocess.run(["setsid", "-f", *cmd], stdout=fh, stderr=subprocess.STDOUT,
+                       stdin=subprocess.DEVNULL, check=True, timeout=30)
 
 
 def _tcp_ok(ip: str, port: int, timeout: float = 0.5) -> bool:
@@ -253,6 +258,29 @@ def connection_counts() -> dict[str, int]:
     return out
 
 
+def register_user() -> Path:
+    """Record that this process uses the running lab (the pytest fixture tears down only when alone)."""
+    base = _pointer_state_dir() or state_dir()
+    users = base / "users"
+    users.mkdir(parents=True, exist_ok=True)
+    path = users / str(os.getpid())
+    path.touch()
+    return path
+
+
+def unregister_user(path: Path) -> int:
+    """Forget ``path``; the number of other processes still using the lab."""
+    path.unlink(missing_ok=True)
+    others = 0
+    for entry in path.parent.glob("*") if path.parent.exists() else []:
+        try:
+            os.kill(int(entry.name), 0)
+            others += 1
+        except (ValueError, ProcessLookupError):
+            entry.unlink(missing_ok=True)
+    return others
+
+
 def _status_doc(scen: Any, w: world.World, run_dir: Path, rtt_ms: int, build_s: float,
                 total_s: float) -> dict[str, Any]:
     export = run_dir / "export"
@@ -260,6 +288,7 @@ def _status_doc(scen: Any, w: world.World, run_dir: Path, rtt_ms: int, build_s: 
         "up": True,
         "scenario": scen.name,
         "scenario_source": scen.source,
+        "scenario_digest": scen.digest,
         "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "rtt_ms": rtt_ms,
         "rtt_measured_ms": None,

@@ -245,8 +245,6 @@ class LabPKI:
             issuer_cert, issuer_key, chain = self.rogue, self.rogue_key, (self.rogue,)
         elif variant == "nointermediate":
             chain = ()
-        elif variant == "sha1":
-            algorithm = hashes.SHA1()  # noqa: S303 - the point of the variant
         builder = (
             x509.CertificateBuilder()
             .subject_name(_name(san[0]))
@@ -263,6 +261,11 @@ class LabPKI:
                 x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False
             )
         )
+        if variant == "sha1":
+            cert = _sign_sha1_with_openssl(builder.issuer_name(issuer_cert.subject), key,
+                                           issuer_cert, issuer_key)
+            self.issued.append(cert)
+            return Leaf(variant=variant, names=names, key=key, cert=cert, chain=chain)
         if variant == "selfsigned":
             cert = builder.issuer_name(_name(san[0])).sign(key, algorithm)
             chain = ()
@@ -280,3 +283,38 @@ class LabPKI:
         if issuer_cert is self.intermediate and variant != "selfsigned":
             self.issued.append(cert)
         return Leaf(variant=variant, names=names, key=key, cert=cert, chain=chain)
+
+
+def _sign_sha1_with_openssl(
+    builder: x509.CertificateBuilder,
+    key: PrivateKey,
+    issuer_cert: x509.Certificate,
+    issuer_key: PrivateKey,
+) -> x509.Certificate:
+    """Re-issue ``builder``'s certificate with a SHA-1 signature (cryptography refuses to sign with SHA-1).
+
+    The openssl CLI still can: we make the certificate with SHA-256 first, turn it into a request that
+    keeps its extensions, and let ``openssl x509 -req -sha1`` sign it with the intermediate.
+    """
+    import subprocess
+    import tempfile
+
+    draft = builder.sign(key, hashes.SHA256())
+    with tempfile.TemporaryDirectory(prefix="dwlab-sha1-") as tmp:
+        d = Path(tmp)
+        (d / "leaf.key").write_bytes(key_pem(key))
+        (d / "draft.pem").write_bytes(cert_pem(draft))
+        (d / "ca.pem").write_bytes(cert_pem(issuer_cert))
+        (d / "ca.key").write_bytes(key_pem(issuer_key))
+        subprocess.run(
+            ["openssl", "x509", "-x509toreq", "-in", "draft.pem", "-signkey", "leaf.key",
+             "-copy_extensions", "copyall", "-out", "req.pem"],
+            cwd=d, check=True, capture_output=True, timeout=30,
+        )
+        subprocess.run(
+            ["openssl", "x509", "-req", "-in", "req.pem", "-CA", "ca.pem", "-CAkey", "ca.key",
+             "-sha1", "-days", "200", "-set_serial", str(x509.random_serial_number()),
+             "-copy_extensions", "copyall", "-out", "leaf.pem"],
+            cwd=d, check=True, capture_output=True, timeout=30,
+        )
+        return x509.load_pem_x509_certificate((d / "leaf.pem").read_bytes())

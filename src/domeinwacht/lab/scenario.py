@@ -11,6 +11,7 @@ error.
 from __future__ import annotations
 
 import copy
+import hashlib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -183,6 +184,7 @@ class Scenario:
     targets: dict[str, Target]
     mail_servers: dict[str, MailServer]
     source: str = ""
+    digest: str = ""  # SHA-256 of the file's text: a running lab is reused only for the same content
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -225,8 +227,11 @@ def parse(data: dict[str, Any], source: str = "") -> Scenario:
             web = _merge(WEB_DEFAULTS, {})
         mail = _merge(MAIL_DEFAULTS, tconf.get("mail")) if tconf.get("mail") is not None else None
         if mail is not None:
+            # A YAML null (``mx: null`` or ``[null, mx-a]``) is the null MX "0 ." (RFC 7505).
             mx = mail["mx"]
-            for ref in [mx] if isinstance(mx, str) else mx:
+            mx = ["null"] if mx is None else [mx] if isinstance(mx, str) else mx
+            mx = mail["mx"] = ["null" if ref is None else ref for ref in mx]
+            for ref in mx:
                 if ref not in servers and ref != "null":
                     raise ScenarioError(f"target {name}: MX {ref!r} is not a mail server")
         expect = {
@@ -278,4 +283,6 @@ def load(path: str | Path | None = None) -> Scenario:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ScenarioError(f"{source}: not valid YAML: {exc}") from exc
-    return parse(data, source)
+    scenario = parse(data, source)
+    scenario.digest = hashlib.sha256(text.encode()).hexdigest()
+    return scenario
