@@ -318,11 +318,15 @@ class FakeNet:
         qn, qt = name(qname), dns.rdatatype.from_text(rdtype)
         if (qn, qt) in self.timeout:
             raise DnsTimeoutError(qname, rdtype, "no answer within 8.0s")
+        return self.respond(qn, qt, dnssec=dnssec), "fake:53"
+
+    def respond(self, qn: Name, qt: int, *, dnssec: bool) -> dns.message.Message:
+        """The answer a validating resolver with CD set would give (synchronous, for loopback servers too)."""
         query = dns.message.make_query(qn, qt, want_dnssec=dnssec)
         response = dns.message.make_response(query)
         if (qn, qt) in self.servfail:
             response.set_rcode(dns.rcode.SERVFAIL)
-            return response, "fake:53"
+            return response
         current, seen = qn, set()
         while True:
             zone = self.zone_for(current, qt)
@@ -352,7 +356,7 @@ class FakeNet:
                 self._denial(response, zone, current, nxdomain)
             break
         # through the wire, as a real resolver's answer would come (and so that the section index is built)
-        return dns.message.from_wire(response.to_wire()), "fake:53"
+        return dns.message.from_wire(response.to_wire())
 
     async def query(self, qname: str, rdtype: str, *, dnssec: bool = False) -> Any:
         from domeinwacht.net.dns import answer_from_message

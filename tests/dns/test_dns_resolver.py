@@ -7,10 +7,9 @@ The resolver must end every case with an answer or a ``DnsError`` carrying a rea
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ipaddress
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 
 import dns.flags
 import dns.message
@@ -21,6 +20,7 @@ import dns.rrset
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from loopdns import fake_server
 
 from domeinwacht.net.dns import (
     DnsProtocolError,
@@ -31,68 +31,6 @@ from domeinwacht.net.dns import (
     parse_server,
 )
 from domeinwacht.net.guard import AddressGuard
-
-Behaviour = Callable[[bytes, str], bytes | None]
-
-
-@contextlib.asynccontextmanager
-async def fake_server(behaviour: Behaviour, *, drip: float = 0.0) -> AsyncIterator[int]:
-    """UDP and TCP DNS on one loopback port; ``drip`` > 0 sends TCP replies one byte at a time."""
-    loop = asyncio.get_running_loop()
-
-    class Udp(asyncio.DatagramProtocol):
-        def connection_made(self, transport: asyncio.BaseTransport) -> None:
-            self.transport = transport
-
-        def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
-            reply = behaviour(data, "udp")
-            if reply is not None:
-                self.transport.sendto(reply, addr)  # type: ignore[attr-defined]
-
-    handlers: set[asyncio.Task[None]] = set()
-
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        handlers.add(asyncio.current_task())  # type: ignore[arg-type]
-        try:
-            while True:
-                size = int.from_bytes(await reader.readexactly(2), "big")
-                reply = behaviour(await reader.readexactly(size), "tcp")
-                if reply is None:
-                    await asyncio.sleep(3600)
-                    continue
-                framed = len(reply).to_bytes(2, "big") + reply
-                if drip:
-                    for i in range(len(framed)):
-                        writer.write(framed[i : i + 1])
-                        await writer.drain()
-                        await asyncio.sleep(drip)
-                else:
-                    writer.write(framed)
-                    await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):
-            pass
-        finally:
-            writer.close()
-
-    for _ in range(20):
-        udp, _ = await loop.create_datagram_endpoint(Udp, local_addr=("127.0.0.1", 0))
-        port = udp.get_extra_info("sockname")[1]
-        try:
-            tcp = await asyncio.start_server(handle, "127.0.0.1", port)
-            break
-        except OSError:
-            udp.close()
-    else:
-        raise RuntimeError("no free loopback port for UDP and TCP")
-    try:
-        yield port
-    finally:
-        udp.close()
-        tcp.close()
-        for task in list(handlers):
-            task.cancel()
-        await asyncio.gather(*handlers, return_exceptions=True)
-        await tcp.wait_closed()
 
 
 def reply_to(data: bytes, build: Callable[[dns.message.Message, dns.message.Message], None]) -> bytes:

@@ -280,7 +280,17 @@ async def validate(
         rdt = dns.rdatatype.from_text(rdtype)
     except (dns.exception.DNSException, ValueError) as exc:
         return DnssecResult(qname, rdtype, DnssecStatus.INDETERMINATE, f"invalid question: {exc}", now=when)
-    return await validator.run(name, rdt, depth=0, seen=frozenset())
+    try:
+        return await validator.run(name, rdt, depth=0, seen=frozenset())
+    except (dns.exception.DNSException, ValueError, TypeError, KeyError, IndexError, UnicodeError) as exc:
+        # Records we cannot process (an unknown NSEC3 hash algorithm, malformed rdata): say so, never crash.
+        return DnssecResult(
+            qname,
+            rdtype,
+            DnssecStatus.INDETERMINATE,
+            f"validator could not process the answers: {type(exc).__name__}: {exc}",
+            now=when,
+        )
 
 
 # --- internals -------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from domeinwacht.observations.dns import CaaLookup, CnameChain, DnsObservation, 
 from domeinwacht.scan.env import ScanEnv
 from domeinwacht.scan.observe import observer
 
+NS_PORT = 53  # name servers listen on 53; tests move it to a loopback port
 MAX_NS = 13  # more than a root zone's worth of name servers is not a delegation we need to test in full
 
 
@@ -118,7 +119,9 @@ async def _probe(address: str, family: int, zone: str, env: ScanEnv) -> NsProbe:
     async def ask() -> NsProbe:
         async with env.global_limit, env.ip_limit(address, "dns"):
             env.count("dns_ns_queries")
-            reply = await ask_server(address, zone, "SOA", per_try=min(env.options.io_timeout, 3.0), guard=env.guard)
+            reply = await ask_server(
+                address, zone, "SOA", port=NS_PORT, per_try=min(env.options.io_timeout, 3.0), guard=env.guard
+            )
         return NsProbe(
             address=address,
             family=family,
