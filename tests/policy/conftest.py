@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from domeinwacht.checks.result import CheckResult, Status
-
 SET_SECTIONS = {"TLS": "tls", "Certificates": "cert", "RPKI": "rpki"}
 
 
@@ -46,12 +44,3 @@ def standards_dir(shared_data: Path) -> Path:
 @pytest.fixture(scope="session")
 def catalogue(standards_dir: Path) -> frozenset[str]:
     return parse_catalogue(standards_dir / "CHECKS.md")
-
-
-def results(**statuses: str) -> dict[str, CheckResult]:
-    """``results(web__hsts="fail")`` -> ``{"web.hsts": CheckResult(..., FAIL, ...)}``."""
-    out = {}
-    for key, status in statuses.items():
-        check_id = key.replace("__", ".")
-        out[check_id] = CheckResult(check_id, Status(status), f"{check_id} says {status}")
-    return out
