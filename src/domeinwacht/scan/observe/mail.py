@@ -11,7 +11,6 @@ connection is counted in ``env.counters`` (``smtp.connections.<ip>``). Never rai
 from __future__ import annotations
 
 import asyncio
-import importlib
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from functools import cache
@@ -44,6 +43,8 @@ from domeinwacht.observations.rpki import RpkiObservation
 from domeinwacht.observations.tls import TlsObservation
 from domeinwacht.scan.env import ScanEnv
 from domeinwacht.scan.observe import observer
+
+SMTP_PORT = 25  # a module constant so that tests can point the observer at a local server
 
 
 @observer(
@@ -269,7 +270,7 @@ async def _observe_mx(env: ScanEnv, name: str, preference: int) -> MxHost:
     error = e4 or e6
     dnssec_task = asyncio.ensure_future(_dnssec(env, name, "A"))
     tlsa_task = asyncio.ensure_future(_tlsa(env, f"_25._tcp.{name}"))
-    smtp = await asyncio.gather(*(shared_probe_smtp(ip, name, env) for ip in (*v4, *v6)))
+    smtp = await asyncio.gather(*(shared_probe_smtp(ip, name, env, port=SMTP_PORT) for ip in (*v4, *v6)))
     dnssec_info, tlsa = await dnssec_task, await tlsa_task
     return MxHost(name, preference, v4, v6, error, dnssec_info, tlsa, tuple(smtp))
 
@@ -294,11 +295,10 @@ ProbeTls = Callable[..., Awaitable[TlsObservation]]
 
 def _tls_prober() -> ProbeTls | None:
     try:
-        module = importlib.import_module("domeinwacht.net.tls")
-    except ImportError:
+        from domeinwacht.net.tls import probe_tls
+    except ImportError:  # pragma: no cover - the TLS prober is part of the tree
         return None
-    found = getattr(module, "probe_tls", None)
-    return found if callable(found) else None
+    return probe_tls
 
 
 async def _tls_probes(env: ScanEnv, hosts: list[MxHost]) -> tuple[TlsObservation, ...]:
@@ -315,20 +315,21 @@ async def _tls_probe(env: ScanEnv, probe_tls: ProbeTls | None, host: str, smtp: 
     ip = smtp.ip
     if smtp.error is not None:
         # Do not knock again on a server that just refused or throttled us.
-        return TlsObservation(ip, 25, host, "mail", error=smtp.error)
+        return TlsObservation(ip, smtp.port, host, "mail", error=smtp.error)
     if smtp.starttls_offered is False:
-        return TlsObservation(ip, 25, host, "mail", error="STARTTLS not offered")
+        return TlsObservation(ip, smtp.port, host, "mail", error="STARTTLS not offered")
     if probe_tls is None:
-        return TlsObservation(ip, 25, host, "mail", error="TLS prober not available")
+        return TlsObservation(ip, smtp.port, host, "mail", error="TLS prober not available")
     preamble = starttls_preamble(env.options.ehlo_name)
 
     async def run() -> TlsObservation:
         try:
-            return await probe_tls(ip, 25, host, env, starttls=preamble, purpose="mail")
+            return await probe_tls(ip, smtp.port, host, env, starttls=preamble, purpose="mail")
         except Exception as exc:  # the prober's bug must not lose the other results
-            return TlsObservation(ip, 25, host, "mail", error=f"TLS probe failed: {type(exc).__name__}: {exc}")
+            reason = f"TLS probe failed: {type(exc).__name__}: {exc}"
+            return TlsObservation(ip, smtp.port, host, "mail", error=reason)
 
-    return await env.shared(("tls-mail", ip, 25), run)
+    return await env.shared(("tls-mail", ip, smtp.port), run)
 
 
 async def _rpki(env: ScanEnv, ips: list[str], hosts: Mapping[str, str]) -> RpkiObservation:
