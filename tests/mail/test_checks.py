@@ -48,7 +48,7 @@ def test_the_green_domain_passes_every_mail_check_it_can() -> None:
     mail = {k: v for k, v in results.items() if k in MAIL_CHECKS}
     assert len(mail) == 16
     not_pass = {k: v.status for k, v in mail.items() if v.status is not Status.PASS}
-    assert not_pass == {"mail.dane.rollover": Status.INFO}  # information by definition
+    assert not_pass == {"mail.dane.rollover": Status.INFO}  # the green factory publishes one TLSA record
 
 
 def test_every_result_that_is_not_pass_has_a_remedy_or_a_reason() -> None:
@@ -66,7 +66,7 @@ def test_every_result_that_is_not_pass_has_a_remedy_or_a_reason() -> None:
 def test_null_mx_alone_passes_and_makes_receive_checks_not_applicable() -> None:
     obs = f.green(mx=(MxHost("", 0),))
     assert mail_mx(obs, CTX).status is Status.PASS
-    for check in (starttls_available, mail_ipv6_aaaa, dane_exists, mta_sts):
+    for check in (starttls_available, mail_ipv6_aaaa, dane_exists, dane_rollover, mta_sts, tls_rpt):
         assert check(obs, CTX).status is Status.NOT_APPLICABLE
 
 
@@ -151,8 +151,8 @@ def test_dmarc_at_the_organisational_domain_counts_and_sp_applies() -> None:
         ("v=DMARC1; p=reject", Status.PASS),
         ("v=DMARC1; p=quarantine", Status.PASS),
         ("v=DMARC1; p=none", Status.FAIL),
-        ("v=DMARC1; p=reject; pct=50", Status.WARNING),
-        ("v=DMARC1; p=reject; t=y", Status.WARNING),
+        ("v=DMARC1; p=reject; pct=50", Status.FAIL),
+        ("v=DMARC1; p=reject; t=y", Status.FAIL),
         ("v=DMARC1; rua=mailto:a@example.nl", Status.FAIL),
         ("v=DMARC1; p=reject; adkim=x", Status.WARNING),
     ],
@@ -265,12 +265,14 @@ def test_dane_valid_is_not_applicable_without_tlsa() -> None:
     assert dane_valid({"mail": obs, "mail_tls": ()}, CTX).status is Status.NOT_APPLICABLE
 
 
-def test_dane_rollover_is_information() -> None:
+def test_dane_rollover_passes_when_present_and_is_information_when_absent() -> None:
     two = TlsaObservation(
         "_25._tcp.mx.example.nl", "NOERROR", ("3 1 1 " + "ab" * 32, "3 1 1 " + "cd" * 32), None, "secure"
     )
-    result = dane_rollover(f.with_mx(f.green(), tlsa=two), CTX)
-    assert result.status is Status.INFO and "Every MX" in result.summary
+    assert dane_rollover(f.with_mx(f.green(), tlsa=two), CTX).status is Status.PASS
+    assert dane_rollover(f.green(), CTX).status is Status.INFO
+    none = f.with_mx(f.green(), tlsa=TlsaObservation("_25._tcp.mx.example.nl", "NXDOMAIN"))
+    assert dane_rollover(none, CTX).status is Status.INFO
 
 
 # --- MTA-STS, TLS-RPT, DNSSEC -----------------------------------------------------------------------------

@@ -90,7 +90,7 @@ def dmarc_policy(obs: MailObservation, ctx: CheckContext) -> CheckResult:
         weakening = "t=y" if record.testing else f"pct={record.pct}"
         return CheckResult(
             cid,
-            Status.WARNING,
+            Status.FAIL,
             f"DMARC policy {tag}={policy} is weakened by {weakening}.",
             evidence,
             "Remove t=y and pct (or set pct=100) so that the policy applies to all mail.",

@@ -14,6 +14,8 @@ def tls_rpt(obs: MailObservation, ctx: CheckContext) -> CheckResult:
     cid = "mail.tls_rpt"
     if obs.error is not None:
         return CheckResult.error(cid, obs.error)
+    if obs.null_mx or not obs.real_mx:  # RFC 8460 reports on mail delivery to the domain's MX
+        return CheckResult(cid, Status.NOT_APPLICABLE, "The domain has no MX to report on.", {})
     rpt = obs.tls_rpt
     if rpt is None:
         return CheckResult.error(cid, "TLS-RPT was not observed")

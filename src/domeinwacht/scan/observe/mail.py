@@ -71,8 +71,11 @@ async def observe_mail(domain: str, env: ScanEnv) -> dict[str, Any]:
     spf, dmarc, dkim = spf_task.result(), dmarc_task.result(), dkim_task.result()
     mta_sts, tls_rpt, dnssec = sts_task.result(), rpt_task.result(), dnssec_task.result()
     tls = await _tls_probes(env, hosts)
-    ips = [ip for host in hosts for ip in (*host.ipv4, *host.ipv6)]
-    rpki = await _rpki(env, ips, {ip: host.name for host in hosts for ip in (*host.ipv4, *host.ipv6)})
+    # CHECKS.md mail.rpki.*: every MX address and the domain's name servers.
+    named = {ip: host.name for host in hosts for ip in (*host.ipv4, *host.ipv6)}
+    for ip, name in (await _ns_addresses(env, domain)).items():
+        named.setdefault(ip, name)
+    rpki = await _rpki(env, list(named), named)
     connections = sum(p.connections for h in hosts for p in h.smtp) + sum(t.connections for t in tls)
     mail = MailObservation(
         domain=domain,
@@ -117,6 +120,26 @@ async def _addresses(env: ScanEnv, name: str, rdtype: str) -> tuple[tuple[str, .
     if answer.rcode not in ("NOERROR", "NXDOMAIN"):
         return (), f"{rdtype} lookup of {name} answered {answer.rcode}"
     return answer.records, None
+
+
+async def _ns_addresses(env: ScanEnv, domain: str) -> dict[str, str]:
+    """Addresses of the domain's name servers (of the zone holding it when the domain is no zone apex)."""
+    name, top = domain, organisational_domain(domain)
+    while True:
+        try:
+            answer = await env.resolver.query(name, "NS")
+        except DnsError:
+            return {}
+        if answer.records or name == top or "." not in name:
+            break
+        name = name.split(".", 1)[1]
+    found: dict[str, str] = {}
+    for record in answer.records:
+        server = record.rstrip(".").lower()
+        for rdtype in ("A", "AAAA"):
+            for ip in (await _addresses(env, server, rdtype))[0]:
+                found.setdefault(ip, server)
+    return found
 
 
 async def _txt(dns: ResolverSpfDns, name: str) -> TxtLookup:
