@@ -258,3 +258,12 @@ def test_the_validator_never_crashes_and_a_valid_file_has_contact_and_expiry(lin
 @given(st.binary(max_size=3000))
 def test_arbitrary_bytes_give_a_report_not_an_exception(body):
     validate_security_txt(body, content_type=None, fetched_from=(URL,), now=NOW, truncated=True)
+
+
+def test_a_file_reached_over_plain_http_after_redirects_fails():
+    from dataclasses import replace
+
+    fetch = replace(security_txt_fetch("example.nl", IP, VALID), final_url="http://cdn.example.nl/security.txt")
+    result = security_txt(one(fetch), CTX)
+    assert result.status is Status.FAIL
+    assert "plain HTTP" in result.summary

@@ -65,6 +65,14 @@ def _report_evidence(report: SecurityTxtReport) -> dict[str, Any]:
     }
 
 
+def _errors(fetch: SecurityTxtFetch, report: SecurityTxtReport) -> list[str]:
+    errors = list(report.errors)
+    if fetch.final_url.lower().startswith("http://"):
+        # RFC 9116 3: the file MUST be accessed via HTTPS (also after redirects).
+        errors.insert(0, f"served over plain HTTP at {fetch.final_url} after redirects (RFC 9116 3)")
+    return errors
+
+
 def _judge(fetches: tuple[SecurityTxtFetch, ...], ctx: CheckContext) -> tuple[Status, str, dict[str, Any]]:
     well_known = next((f for f in fetches if f.url.endswith(WELL_KNOWN)), None)
     legacy = next((f for f in fetches if not f.url.endswith(WELL_KNOWN)), None)
@@ -74,16 +82,18 @@ def _judge(fetches: tuple[SecurityTxtFetch, ...], ctx: CheckContext) -> tuple[St
     if well_known.found:
         report = _report(well_known, ctx)
         extra |= _report_evidence(report)
-        if report.errors:
-            return Status.FAIL, f"{WELL_KNOWN} is invalid: " + "; ".join(report.errors), extra
+        if errors := _errors(well_known, report):
+            extra["errors"] = errors
+            return Status.FAIL, f"{WELL_KNOWN} is invalid: " + "; ".join(errors), extra
         if report.warnings:
             return Status.WARNING, f"{WELL_KNOWN} is valid with warnings: " + "; ".join(report.warnings), extra
         return Status.PASS, f"valid {WELL_KNOWN}", extra
     if legacy is not None and legacy.found:
         report = _report(legacy, ctx)
         extra |= _report_evidence(report)
-        if report.errors:
-            return Status.FAIL, "only a legacy /security.txt, and it is invalid: " + "; ".join(report.errors), extra
+        if errors := _errors(legacy, report):
+            extra["errors"] = errors
+            return Status.FAIL, "only a legacy /security.txt, and it is invalid: " + "; ".join(errors), extra
         # RFC 9116 3: the legacy location "/security.txt" MAY be used for legacy compatibility.
         return Status.WARNING, f"security.txt only at the legacy /security.txt, not at {WELL_KNOWN}", extra
     failed = [f for f in fetches if f.error is not None and f.status == 0]

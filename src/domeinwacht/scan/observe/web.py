@@ -22,21 +22,24 @@ rcode ``PRESET``); ``ports`` moves 80/443 elsewhere (recorded in the observation
 from __future__ import annotations
 
 import asyncio
-import importlib
 import ipaddress
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from domeinwacht.net.bgp import observe_rpki
 from domeinwacht.net.dns import DnsError
+from domeinwacht.net.dnssec import TrustAnchorError, TrustAnchors, load_trust_anchors, validate
 from domeinwacht.net.guard import NonPublicAddressError
 from domeinwacht.net.http import HttpClient, HttpError, HttpLimits, env_limiter, probe_tcp
+from domeinwacht.net.tls import probe_tls
 from domeinwacht.observations.rpki import RpkiObservation
+from domeinwacht.observations.tls import TlsObservation
 from domeinwacht.observations.web import (
     PAGE_BODY_CAP,
     SECURITY_TXT_CAP,
     AddressLookup,
     HttpHop,
+    HttpResponse,
     PortProbe,
     SecurityTxtFetch,
     TlsaLookup,
@@ -51,29 +54,11 @@ SECURITY_TXT_PATHS = ("/.well-known/security.txt", "/security.txt")
 MAX_REDIRECTS = 8
 
 
-def _optional_module(module: str) -> Any:
-    """The module when it exists yet (the TLS, RPKI and DNSSEC parts come from other engineers' modules).
-
-    Only the module itself being absent counts; an import error inside it is a bug and propagates.
-    """
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name is not None and module.startswith(exc.name):
-            return None
-        raise
-
-
-def _optional(module: str, name: str) -> Any:
-    found = _optional_module(module)
-    return getattr(found, name, None) if found is not None else None
-
-
-_TlsObservation = _optional("domeinwacht.observations.tls", "TlsObservation")
-
-PRODUCES: dict[str, Any] = {"web": WebObservation, "web_rpki": RpkiObservation}
-if _TlsObservation is not None:
-    PRODUCES["web_tls"] = tuple[_TlsObservation, ...]  # type: ignore[valid-type]
+PRODUCES: dict[str, Any] = {
+    "web": WebObservation,
+    "web_tls": tuple[TlsObservation, ...],
+    "web_rpki": RpkiObservation,
+}
 
 
 def web_hosts(domain: str) -> tuple[str, ...]:
@@ -153,10 +138,10 @@ class _WebProbe:
             url, ip, resolve, max_redirects=MAX_REDIRECTS, max_body=max_body, accept=accept
         )
 
-    async def first_https(self, host: str, ip: str) -> tuple[Any, str | None]:
+    async def first_https(self, host: str, ip: str) -> tuple[HttpResponse | None, str | None]:
         url = _url("https", host, self.https_port)
 
-        async def get() -> tuple[Any, str | None]:
+        async def get() -> tuple[HttpResponse | None, str | None]:
             try:
                 return await self.client.get(url, ip, max_body=PAGE_BODY_CAP), None
             except HttpError as exc:
@@ -182,7 +167,7 @@ class _WebProbe:
                 return ()
             return await self.chain(_url("http", host, self.http_port), ip, max_body=PAGE_BODY_CAP)
 
-        async def https() -> tuple[Any, str | None]:
+        async def https() -> tuple[HttpResponse | None, str | None]:
             if not port443.open:
                 return None, f"port {self.https_port} does not accept connections ({port443.error})"
             return await self.first_https(host, ip)
@@ -213,20 +198,17 @@ class _WebProbe:
         return TlsaLookup(name, answer.records, answer.rcode, status, reason)
 
     async def dnssec(self, name: str, rdtype: str) -> tuple[str | None, str | None]:
-        module = _optional_module("domeinwacht.net.dnssec")
-        if module is None:
-            return None, "DNSSEC validation is not available"
         env = self.env
 
-        async def anchors() -> Any:
-            return await asyncio.to_thread(module.load_trust_anchors, env.options.trust_anchor_file)
+        async def anchors() -> TrustAnchors:
+            return await asyncio.to_thread(load_trust_anchors, env.options.trust_anchor_file)
 
         try:
             trust = await env.shared(("dnssec-trust-anchors",), anchors)
-        except (module.TrustAnchorError, OSError) as exc:
+        except (TrustAnchorError, OSError) as exc:
             return None, f"trust anchor unusable: {exc}"
         try:
-            result = await module.validate(env.resolver, name, rdtype, anchors=trust)
+            result = await validate(env.resolver, name, rdtype, anchors=trust)
         except DnsError as exc:
             return "indeterminate", exc.reason
         return str(result.status.value), result.reason
@@ -276,14 +258,12 @@ async def _observe_host(probe: _WebProbe, host: str, preset: Sequence[str] | Non
     return WebHost(host, a, aaaa, tuple(endpoints), tlsa)
 
 
-async def _web_tls(env: ScanEnv, hosts: Sequence[WebHost], port: int) -> tuple[Any, ...] | None:
-    probe_tls = _optional("domeinwacht.net.tls", "probe_tls")
-    if probe_tls is None or _TlsObservation is None:
-        return None
+async def _web_tls(env: ScanEnv, hosts: Sequence[WebHost], port: int) -> tuple[TlsObservation, ...]:
+    """``probe_tls`` for every (host, address) pair: the certificate may differ per name (SNI)."""
     pairs = [(host.name, ep.ip) for host in hosts for ep in host.endpoints]
 
-    async def one(name: str, ip: str) -> Any:
-        async def run() -> Any:
+    async def one(name: str, ip: str) -> TlsObservation:
+        async def run() -> TlsObservation:
             return await probe_tls(ip, port, name, env, purpose="web")
 
         return await env.shared(("tls", ip, port, name, "web"), run)
@@ -322,8 +302,7 @@ async def observe_web(
     result: dict[str, object] = {"web": observation}
     resolving = observation.web_hosts
     tls, rpki = await asyncio.gather(_web_tls(env, resolving, ports[1]), _web_rpki(env, resolving))
-    if tls is not None:
-        result["web_tls"] = tls
+    result["web_tls"] = tls
     result["web_rpki"] = rpki
     return result
 
