@@ -38,7 +38,7 @@ def test_pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
     return Pki(
         directory,
         ca,
-        pki.write_pair(directory, "rsa", rsa_leaf, ca),
+        pki.write_pair(directory, "rsa", rsa_leaf),
         pki.write_pair(directory, "ecdsa", ec_leaf),
         ca_file,
     )
@@ -90,6 +90,7 @@ def openssl_server(test_pki: Pki) -> Iterator[StartServer]:
             str(cert_path),
             "-key",
             str(key_path),
+            *(["-cert_chain", str(test_pki.ca_file)] if cert == "rsa" else []),
             "-quiet",
             *(["-www"] if www else []),
             *args,

@@ -88,6 +88,8 @@ class TlsObservation:
         chain: the certificate chain as sent (DER, leaf first).
         chain_version: the protocol version of the handshake the chain came from.
         connections: TCP connections this probe opened (each one ClientHello).
+        connections_by_step: the same count per step of the plan (``tls13``, ``tls12``, ``older``,
+            ``groups``, ``kex_hash``, ``early_data``), so the cost of each measurement is visible.
         duration: seconds the probe took.
         notes: what was not measured and why, and protocol oddities seen.
     """
@@ -118,6 +120,7 @@ class TlsObservation:
     chain: tuple[bytes, ...] = ()
     chain_version: str | None = None
     connections: int = 0
+    connections_by_step: tuple[tuple[str, int], ...] = ()
     duration: float = 0.0
     notes: tuple[str, ...] = field(default=())
 

@@ -219,18 +219,23 @@ def _observation(
         chain=state.chain,
         chain_version=VERSIONS.get(state.chain_version) if state.chain_version else None,
         connections=target.connections,
+        connections_by_step=tuple(target.steps.items()),
         duration=round(duration, 3),
         notes=tuple(state.notes),
     )
 
 
 async def _run(target: Target, state: _State, purpose: str) -> None:
+    target.step = "tls13"
     await _tls13(target, state, purpose)
+    target.step = "tls12"
     await _tls12_and_older(target, state)
     if not any(state.versions.values()):
         raise ProbeError("the server refused every ClientHello (TLS 1.3, 1.2, 1.1 and older)")
+    target.step = "groups"
     if state.groups_source == "" and state.versions.get(TLS12):
         await _tls12_groups(target, state)
+    target.step = "kex_hash"
     if state.versions.get(TLS12):
         await _kex_hashes(target, state)
     if any(state.versions.get(v) for v in (TLS12, TLS11, TLS10, SSL3)):
@@ -274,7 +279,9 @@ async def _tls13(target: Target, state: _State, purpose: str) -> None:
     elif first.hello.retry:
         state.note("TLS 1.3 chain not read: the server asked for a group we cannot compute")
     if purpose == "web":
+        target.step = "early_data"
         await _early_data(target, state, first)
+        target.step = "tls13"
     await _enumerate13(target, state, found_suites)
     state.suites[TLS13] = found_suites
     # TLS 1.3 suite order is not judged by either NCSC profile (no phase-out TLS 1.3 suite), so we do not
@@ -412,6 +419,7 @@ async def _tls12_and_older(target: Target, state: _State) -> None:
         state.versions[TLS12] = False
         lower = first
     # Versions below 1.2: one hello with client_version 1.1 answers for 1.1, 1.0 and SSL 3 together.
+    target.step = "older"
     ceiling = TLS11
     while ceiling >= SSL3:
         offer = tuple(suites_for_version(ceiling))
