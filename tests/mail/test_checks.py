@@ -175,6 +175,7 @@ def test_external_reporting_needs_authorisation() -> None:
     allowed = replace(denied, external=(replace(denied.external[0], authorised=True),))
     assert dmarc_external_reporting(f.green(dmarc=allowed), CTX).status is Status.PASS
     assert dmarc_external_reporting(f.green(), CTX).status is Status.PASS
+    assert dmarc_external_reporting(f.green(dmarc=f.dmarc(None)), CTX).status is Status.NOT_APPLICABLE
 
 
 # --- DKIM -------------------------------------------------------------------------------------------------
@@ -204,6 +205,12 @@ def test_dkim_key_sizes(bits: int, status: Status) -> None:
 def test_dkim_wildcard_is_reported() -> None:
     result = dkim_exists(f.green(dkim=f.dkim(wildcard=True)), CTX)
     assert result.evidence["wildcard"] is True and "wildcard" in result.summary
+
+
+def test_dkim_wildcard_text_at_selector_names_is_not_a_broken_key() -> None:
+    echo = DkimSelector("default", TxtLookup("default._domainkey.example.nl", "NOERROR", ("wildcard",)), None, "no p=")
+    assert dkim_exists(f.green(dkim=f.dkim(wildcard=True, selectors=(echo,))), CTX).status is Status.PASS
+    assert dkim_exists(f.green(dkim=f.dkim(wildcard=False, selectors=(echo,))), CTX).status is Status.WARNING
 
 
 def test_dkim_lookup_failure_is_an_error() -> None:
@@ -262,6 +269,12 @@ def test_dane_valid_matches_the_served_certificate() -> None:
 
 def test_dane_valid_is_not_applicable_without_tlsa() -> None:
     obs = f.with_mx(f.green(), tlsa=TlsaObservation("_25._tcp.mx.example.nl", "NXDOMAIN"))
+    assert dane_valid({"mail": obs, "mail_tls": ()}, CTX).status is Status.NOT_APPLICABLE
+
+
+def test_dane_valid_ignores_tlsa_from_an_insecure_zone() -> None:
+    insecure = replace(f.mx_host().tlsa, records=("3 1 1 " + "00" * 32,), dnssec="insecure")
+    obs = f.with_mx(f.green(), tlsa=insecure)
     assert dane_valid({"mail": obs, "mail_tls": ()}, CTX).status is Status.NOT_APPLICABLE
 
 

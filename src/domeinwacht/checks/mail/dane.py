@@ -56,9 +56,12 @@ def dane_valid(obs: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
     if (early := receive_side_precondition(cid, mail)) is not None:
         return early
     chains = _chains(obs["mail_tls"])
-    hosts = [h for h in mail.real_mx if h.tlsa is not None and h.tlsa.records]
+    # RFC 7672 2.2: only TLSA records from a DNSSEC-secure zone are usable; others are as if absent.
+    hosts = [h for h in mail.real_mx if h.tlsa is not None and h.tlsa.records and h.tlsa.dnssec == "secure"]
     if not hosts:
-        return CheckResult(cid, Status.NOT_APPLICABLE, "No MX publishes TLSA records (see mail.dane.exists).", {})
+        return CheckResult(
+            cid, Status.NOT_APPLICABLE, "No MX publishes DNSSEC-secure TLSA records (see mail.dane.exists).", {}
+        )
     evidence: dict[str, object] = {}
     mismatched: list[str] = []
     limited = []

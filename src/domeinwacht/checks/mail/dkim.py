@@ -71,7 +71,9 @@ def dkim_exists(obs: MailObservation, ctx: CheckContext) -> CheckResult:
         for s in dkim.selectors
         if s.key and s.key.key_type == "rsa" and s.key.key_bits and MIN_RSA <= s.key.key_bits < GOOD_RSA
     ]
-    broken = [s.selector for s in dkim.selectors if s.key is None or s.key.errors]
+    # Under a wildcard every selector name answers with the wildcard's TXT: text that is no key record is the
+    # wildcard speaking, not a broken key.
+    broken = [s.selector for s in dkim.selectors if (s.key is None and not dkim.wildcard) or (s.key and s.key.errors)]
     if below_min:
         return CheckResult(
             cid,

@@ -112,8 +112,8 @@ def dmarc_external_reporting(obs: MailObservation, ctx: CheckContext) -> CheckRe
     dmarc = _dmarc(obs, cid)
     if isinstance(dmarc, CheckResult):
         return dmarc
-    if dmarc.record is None:
-        return CheckResult(cid, Status.NOT_APPLICABLE, "No single DMARC record.", {})
+    if not dmarc.records:
+        return CheckResult(cid, Status.NOT_APPLICABLE, "No DMARC record, so no report destinations.", {})
     if not dmarc.external:
         return CheckResult(cid, Status.PASS, "No report destination outside the domain (nothing to authorise).", {})
     evidence = {a.query: a.authorised if a.error is None else f"error: {a.error}" for a in dmarc.external}

@@ -179,9 +179,10 @@ async def _dmarc(domain: str, dns: ResolverSpfDns) -> DmarcObservation:
         source = "organisational" if records else ""
     record = parse_dmarc(records[0]) if len(records) == 1 else None
     external: list[ReportAuthorisation] = []
-    if record is not None:
+    if records:
         publisher = domain if source == "domain" else org
-        destinations = {u.domain for u in (*record.rua, *record.ruf) if u.domain}
+        parsed = [parse_dmarc(r) for r in records]
+        destinations = {u.domain for p in parsed for u in (*p.rua, *p.ruf) if u.domain}
         for dest in sorted(destinations):
             if organisational_domain(dest) == organisational_domain(publisher):
                 continue
