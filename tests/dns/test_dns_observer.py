@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import dns.dnssec
+import dns.name
+import dns.rdatatype
 import pytest
 from dnszones import NOW, FakeNet, standard_tree
 from loopdns import fake_server, serve_zones
@@ -170,3 +172,24 @@ def test_a_silent_resolver_gives_reasons_everywhere_within_the_budget(tmp_path: 
     assert obs.dnssec is not None and obs.dnssec.status is DnssecStatus.INDETERMINATE
     assert all(c.error for c in obs.cnames)
     assert all(c.error for c in obs.caa)
+
+
+def test_a_loop_the_resolver_refuses_is_walked_and_caa_climbs_past_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    net = world()
+    example = net.zone("example.test.")
+    example.remove("www.example.test.", "CNAME")
+    example.add("www.example.test.", "CNAME", "loop1.example.test.")
+    example.add("loop1.example.test.", "CNAME", "loop2.example.test.")
+    example.add("loop2.example.test.", "CNAME", "loop1.example.test.")
+    net.rebuild()
+    www = dns.name.from_text("www.example.test.")
+    for rdtype in (dns.rdatatype.A, dns.rdatatype.CAA):
+        net.servfail.add((www, rdtype))  # what Unbound answers for a loop
+    obs: DnsObservation = observe(net, tmp_path, monkeypatch)["dns"]
+    chain = obs.cnames[1]
+    assert chain.rcode == "CNAME_LOOP"
+    assert chain.chain == ("www.example.test", "loop1.example.test", "loop2.example.test", "loop1.example.test")
+    caa = obs.caa[1]
+    assert (caa.owner, caa.skipped) == ("example.test", ("www.example.test",))

@@ -70,6 +70,8 @@ class CaaLookup:
         records: that RRset in presentation format (``0 issue "ca.example"``).
         climbed: the names asked, in order.
         error: a lookup on the way failed (SERVFAIL, timeout): the relevant RRset is unknown.
+        skipped: names on the way whose CAA lookup failed because they are aliases that do not resolve (a loop,
+            a dead target); the climb went on past them.
     """
 
     host: str
@@ -77,6 +79,7 @@ class CaaLookup:
     records: tuple[str, ...] = ()
     climbed: tuple[str, ...] = ()
     error: str = ""
+    skipped: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -130,6 +130,8 @@ def value_problems(record: CaaRecord) -> list[str]:
 def _judge(lookup: CaaLookup) -> tuple[Status, dict[str, Any], list[str]]:
     """Status, evidence and problems of one host."""
     evidence: dict[str, Any] = {"host": lookup.host, "owner": lookup.owner, "records": list(lookup.records)}
+    if lookup.skipped:
+        evidence["unresolvable_aliases_skipped"] = list(lookup.skipped)
     if lookup.error:
         return Status.ERROR, {**evidence, "error": lookup.error}, [lookup.error]
     if not lookup.records:

@@ -7,7 +7,8 @@ they end:
 
 - target NXDOMAIN: fail (takeover risk);
 - target exists but has no A/AAAA: warning (it resolves to nothing, but someone holds the name);
-- a CNAME loop or a failed lookup: error with the reason (we could not see the end of the chain);
+- a CNAME loop (or a chain longer than 16 links): fail — the name never resolves;
+- a failed lookup: error with the reason (we could not see the end of the chain);
 - no alias, or every chain ends in an address: pass.
 
 The SaaS case ("no such site" pages from a cloud front end) needs the HTTP answer and is not judged here.
@@ -30,8 +31,8 @@ def _judge(chain: CnameChain) -> tuple[Status, str]:
     if not chain.chain:
         return Status.PASS, f"{chain.host} is not an alias"
     path = " -> ".join(chain.chain)
-    if chain.rcode == "CNAME_LOOP":
-        return Status.ERROR, f"{chain.host}: CNAME loop or endless chain ({path})"
+    if chain.rcode == "CNAME_LOOP":  # never resolves: every resolver gives up (SERVFAIL)
+        return Status.FAIL, f"{chain.host}: CNAME loop or endless chain ({path}) never resolves"
     if chain.rcode == "NXDOMAIN":  # RFC 1034 §3.6.2: the alias points at a name that does not exist
         return Status.FAIL, f"{chain.host}: {path} ends in a name that does not exist (NXDOMAIN)"
     if chain.rcode != "NOERROR":

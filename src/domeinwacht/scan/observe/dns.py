@@ -10,6 +10,8 @@
 3. CAA for the domain and ``www.`` of it, climbing towards the TLD until a non-empty RRset (RFC 8659 §3).
 4. CNAME chains of the domain and ``www.`` of it, and whether the final target resolves (dangling CNAMEs).
 
+Every lookup is asked with DO and CD set (like the validator's, sharing its cache): a zone with broken DNSSEC
+still has name servers, CAA and aliases to measure, and the DNSSEC verdict is ``dns.dnssec.secure``'s alone.
 Nothing here raises for network trouble: every failure is a reason in the observation.
 """
 
@@ -18,7 +20,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from domeinwacht.net.dns import DnsAnswer, DnsError, ask_server
+from domeinwacht.net.dns import MAX_CNAME_CHAIN, DnsAnswer, DnsError, ask_server
 from domeinwacht.net.dnssec import TrustAnchorError, TrustAnchors, load_trust_anchors, validate
 from domeinwacht.observations.dns import CaaLookup, CnameChain, DnsObservation, NameServer, NsProbe
 from domeinwacht.scan.env import ScanEnv
@@ -79,7 +81,7 @@ async def _name_servers(domain: str, env: ScanEnv) -> tuple[str, tuple[NameServe
     answer: DnsAnswer | None = None
     while True:
         try:
-            answer = await env.resolver.query(zone, "NS")
+            answer = await env.resolver.query(zone, "NS", dnssec=True)
         except DnsError as exc:
             return zone, (), f"NS lookup for {zone} failed: {exc.reason}"
         if answer.rcode not in ("NOERROR", "NXDOMAIN"):
@@ -99,7 +101,7 @@ async def _name_server(name: str, zone: str, env: ScanEnv) -> NameServer:
     addresses: dict[str, tuple[str, ...]] = {}
     for rdtype in ("A", "AAAA"):
         try:
-            found = await env.resolver.query(name, rdtype)
+            found = await env.resolver.query(name, rdtype, dnssec=True)
         except DnsError as exc:
             errors.append(f"{rdtype} lookup failed: {exc.reason}")
             found = None
@@ -145,34 +147,70 @@ async def caa_lookup(host: str, env: ScanEnv) -> CaaLookup:
     (RFC 8659 dropped RFC 6844's climbing of alias targets).
     """
     climbed: list[str] = []
+    skipped: list[str] = []
     name = host
     while name:
         climbed.append(name)
         try:
-            answer = await env.resolver.query(name, "CAA")
+            answer = await env.resolver.query(name, "CAA", dnssec=True)
         except DnsError as exc:
             return CaaLookup(host, climbed=tuple(climbed), error=f"CAA lookup for {name} failed: {exc.reason}")
         if answer.rcode not in ("NOERROR", "NXDOMAIN"):
-            return CaaLookup(host, climbed=tuple(climbed), error=f"CAA lookup for {name} answered {answer.rcode}")
-        if answer.records:
-            return CaaLookup(host, name, answer.records, tuple(climbed))
+            if not await _is_alias(name, env):
+                return CaaLookup(host, climbed=tuple(climbed), error=f"CAA lookup for {name} answered {answer.rcode}")
+            # An alias whose chain does not resolve (a loop, a dead target): hygiene.dangling_cname reports it;
+            # for the CAA records themselves the climb goes on from the alias's parent.
+            skipped.append(name)
+        elif answer.records:
+            return CaaLookup(host, name, answer.records, tuple(climbed), skipped=tuple(skipped))
         name = name.split(".", 1)[1] if "." in name else ""
-    return CaaLookup(host, climbed=tuple(climbed))
+    return CaaLookup(host, climbed=tuple(climbed), skipped=tuple(skipped))
+
+
+async def _is_alias(name: str, env: ScanEnv) -> bool:
+    try:
+        answer = await env.resolver.query(name, "CNAME", dnssec=True)
+    except DnsError:
+        return False
+    return answer.rcode == "NOERROR" and bool(answer.records)
 
 
 async def cname_chain(host: str, env: ScanEnv) -> CnameChain:
     """The alias chain of ``host`` and whether its final target has an address."""
     try:
-        a = await env.resolver.query(host, "A")
+        a = await env.resolver.query(host, "A", dnssec=True)
     except DnsError as exc:
         return CnameChain(host, error=f"A lookup for {host} failed: {exc.reason}")
+    if a.rcode not in ("NOERROR", "NXDOMAIN", "CNAME_LOOP"):
+        # A validating resolver answers SERVFAIL for a loop or a broken target: walk the chain ourselves.
+        return await _walk_chain(host, a.rcode, env)
     if not a.cname_chain:
         return CnameChain(host, (), a.rcode, a.records)
     addresses = list(a.records)
     if a.rcode == "NOERROR":
         try:
-            aaaa = await env.resolver.query(host, "AAAA")
+            aaaa = await env.resolver.query(host, "AAAA", dnssec=True)
         except DnsError as exc:
             return CnameChain(host, a.cname_chain, a.rcode, a.records, f"AAAA lookup failed: {exc.reason}")
         addresses.extend(aaaa.records)
     return CnameChain(host, a.cname_chain, a.rcode, tuple(addresses))
+
+
+async def _walk_chain(host: str, rcode: str, env: ScanEnv) -> CnameChain:
+    """Follow CNAME records one question at a time (type CNAME is never chased by the resolver)."""
+    chain = [host]
+    name = host
+    for _ in range(MAX_CNAME_CHAIN):
+        try:
+            step = await env.resolver.query(name, "CNAME", dnssec=True)
+        except DnsError as exc:
+            return CnameChain(host, tuple(chain) if len(chain) > 1 else (), rcode, error=exc.reason)
+        if step.rcode != "NOERROR" or not step.records:
+            break
+        name = step.records[0].lower().rstrip(".")
+        if name in chain:
+            return CnameChain(host, (*chain, name), "CNAME_LOOP")
+        chain.append(name)
+    else:
+        return CnameChain(host, tuple(chain), "CNAME_LOOP")
+    return CnameChain(host, tuple(chain) if len(chain) > 1 else (), rcode)
