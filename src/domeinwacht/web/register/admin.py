@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from domeinwacht.web.register.models import Contact, Domain, Host, Organisation, Tag
@@ -19,6 +20,13 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
 
     def has_change_history_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        if request.method != "GET":
+            raise PermissionDenied("history is read-only; edit the object itself")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class DomainInline(admin.TabularInline):

@@ -318,7 +318,7 @@ def _apply(rows: list[_Row], provenance: str, today: dt.date, reason: str) -> li
     if new:
         bulk_create_with_history(new, Domain, batch_size=500, default_change_reason=reason)
     domains = {d.name: d for d in Domain.objects.filter(name__in=names)}
-    _add_tags(accepted, domains, current_tags)
+    _add_tags(accepted, domains, current_tags, reason)
     _add_hosts([row for row, _ in accepted], domains, reason)
     now = timezone.now()
     touched = [domains[row.domain].pk for row, action in accepted if action == "updated"]
@@ -329,24 +329,27 @@ def _apply(rows: list[_Row], provenance: str, today: dt.date, reason: str) -> li
     return results
 
 
-def _add_tags(accepted: list[tuple[_Row, str]], domains: dict[str, Domain], current: dict[int, set[str]]) -> None:
+def _add_tags(
+    accepted: list[tuple[_Row, str]], domains: dict[str, Domain], current: dict[int, set[str]], reason: str
+) -> None:
     wanted = {tag for row, _ in accepted for tag in row.tags}
     if not wanted:
         return
     Tag.objects.bulk_create([Tag(name=t) for t in sorted(wanted)], ignore_conflicts=True)
-    tags = {t.name: t for t in Tag.objects.filter(name__in=wanted)}
+    tag_ids = dict(Tag.objects.filter(name__in=wanted).values_list("name", "pk"))
     through = Domain.tags.through
     links = []
+    changed: dict[str, list[Domain]] = {}
     for row, action in accepted:
         domain = domains[row.domain]
-        missing = [tags[t] for t in row.tags if t not in current.get(domain.pk, set())]
-        if not missing:
-            continue
-        if action == "created":
-            links += [through(domain_id=domain.pk, tag_id=tag.pk) for tag in missing]
-        else:
-            domain.tags.add(*missing)  # one at a time, so the change is in the domain's history
+        missing = [t for t in row.tags if t not in current.get(domain.pk, set())]
+        links += [through(domain_id=domain.pk, tag_id=tag_ids[t]) for t in missing]
+        if missing and action != "created":
+            changed.setdefault(", ".join(missing), []).append(domain)
     through.objects.bulk_create(links, ignore_conflicts=True)
+    # One history record per changed domain, naming the tags added (bulk: no per-row signals).
+    for tags, changed_domains in changed.items():
+        Domain.history.bulk_history_create(changed_domains, default_change_reason=f"{reason}: tags added: {tags}")
 
 
 def _add_hosts(rows: list[_Row], domains: dict[str, Domain], reason: str) -> None:
