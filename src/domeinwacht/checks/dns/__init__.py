@@ -97,7 +97,7 @@ def dnssec_status_result(check_id: str, result: DnssecResult | None, *, error: s
         return CheckResult(
             check_id,
             Status.FAIL,
-            f"{name} is not DNSSEC-signed (insecure): {result.reason}.",
+            f"{name} is not DNSSEC-signed (insecure): {result.reason.rstrip('.')}.",
             evidence,
             dnssec_remedy(result),
         )
@@ -105,7 +105,7 @@ def dnssec_status_result(check_id: str, result: DnssecResult | None, *, error: s
         return CheckResult(
             check_id,
             Status.FAIL,
-            f"{name} has broken DNSSEC (bogus): {result.reason}.",
+            f"{name} has broken DNSSEC (bogus): {result.reason.rstrip('.')}.",
             evidence,
             dnssec_remedy(result),
         )
