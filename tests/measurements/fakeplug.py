@@ -96,4 +96,18 @@ def uninstall() -> None:
         registry._REGISTRY.pop(check_id, None)
 
 
+def _task_done(**kwargs: object) -> None:
+    """In a Celery worker: note every finished task in the log, so a test can wait for a delivery."""
+    log = os.environ.get("DOMEINWACHT_FAKE_LOG")
+    if log:
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write("#task-done\n")
+
+
 install()
+try:
+    from celery.signals import task_postrun
+except ImportError:  # pragma: no cover - celery is a dependency
+    pass
+else:
+    task_postrun.connect(_task_done, weak=False, dispatch_uid="domeinwacht-fakeplug-task-done")
