@@ -3,10 +3,16 @@ transaction on top of it), and a wipe afterwards so other modules see an empty r
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
+from typing import Any
+
 import pytest
 from django.db import connection
+from django.test import override_settings
 
-from domeinwacht.web.register.importing.orgs import OrgImportReport, import_orgs
+from domeinwacht.cli import main
 from domeinwacht.web.register.models import Domain, Organisation
 
 
@@ -32,11 +38,18 @@ def wipe_register() -> None:
 
 
 @pytest.fixture(scope="module")
-def imported(django_db_setup, django_db_blocker, shared_data) -> OrgImportReport:
-    """The shared organisation data, imported into the test database for the tests of one module."""
-    with django_db_blocker.unblock():
+def imported(django_db_setup, django_db_blocker, shared_data, tmp_path_factory) -> dict[str, Any]:
+    """`domeinwacht register import-orgs <shared>/organisaties` run into the test database for the tests of one
+    module; returns the JSON report."""
+    out = io.StringIO()
+    with (
+        django_db_blocker.unblock(),
+        override_settings(DATA_DIR=tmp_path_factory.mktemp("data")),
+        contextlib.redirect_stdout(out),
+    ):
         wipe_register()
-        report = import_orgs(shared_data / "organisaties")
-    yield report
+        code = main(["register", "import-orgs", str(shared_data / "organisaties"), "--format", "json"])
+    assert code == 0, out.getvalue()[-2000:]
+    yield json.loads(out.getvalue())
     with django_db_blocker.unblock():
         wipe_register()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import json
 import random
 
 import openpyxl
 import pytest
 
+from domeinwacht.cli import main
 from domeinwacht.web.register.importing import domains as domain_import
 from domeinwacht.web.register.importing.domains import import_domains
 from domeinwacht.web.register.importing.report import ImportError_, RowStatus
@@ -210,3 +212,32 @@ def test_missing_columns_is_one_clear_error(imported, tmp_path):
 def test_a_missing_file_is_one_clear_error(imported, tmp_path):
     with pytest.raises(ImportError_, match="does not exist"):
         import_domains(tmp_path / "weg.csv")
+
+
+def test_cli_lists_rejected_rows_and_exits_1(imported, tmp_path, capsys, settings):
+    settings.DATA_DIR = tmp_path
+    rows = [["domain", "organisation"], ["amsterdam.nl", "gm0363"], ["a..b.nl", "gm0363"]]
+    code = main(["register", "import-domains", str(write_csv(tmp_path / "d.csv", rows))])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "2 rows: 1 accepted" in out
+    assert "row 3: rejected: 'a..b.nl': invalid name: empty label" in out
+
+
+def test_cli_json_report_has_every_row(imported, tmp_path, capsys, settings):
+    settings.DATA_DIR = tmp_path
+    rows = [["domain", "organisation"], ["amsterdam.nl", "gm0363"]]
+    assert main(["register", "import-domains", str(write_csv(tmp_path / "d.csv", rows)), "--format", "json"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert body["summary"]["accepted"] == 1
+    assert body["rows"][0]["action"] == "unchanged"
+
+
+def test_cli_wrong_encoding_is_one_line_and_exit_2(imported, tmp_path, capsys, settings):
+    settings.DATA_DIR = tmp_path
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("domain,organisation\nfriesland.nl,Fryslân\n".encode("cp1252"))
+    assert main(["register", "import-domains", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "not UTF-8 encoded" in err

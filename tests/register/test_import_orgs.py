@@ -6,7 +6,6 @@ import pytest
 
 from domeinwacht.web.register.constants import OrganisationType, Provenance, SuccessorSource
 from domeinwacht.web.register.importing.orgs import import_orgs
-from domeinwacht.web.register.importing.report import RowStatus
 from domeinwacht.web.register.models import Contact, Domain, Host, Organisation
 
 pytestmark = pytest.mark.django_db
@@ -107,8 +106,16 @@ def test_register_e_mail_addresses_become_general_contacts(imported):
 
 
 def test_invalid_e_mail_addresses_are_reported_not_fatal(imported):
-    warnings = [r for r in imported.rows if r.status is RowStatus.WARNING]
-    assert any(r.row == "gemeenten/vught.yaml" and r.value == "gemeente@vught.n" for r in warnings)
+    warnings = [r for r in imported["problems"] if r["status"] == "warning"]
+    assert {"row": "gemeenten/vught.yaml", "value": "gemeente@vught.n"}.items() <= next(
+        r for r in warnings if r["row"] == "gemeenten/vught.yaml"
+    ).items()
+
+
+def test_the_report_counts_what_was_created(imported):
+    assert imported["files"] == 897
+    assert imported["counts"]["organisations"]["created"] == 897
+    assert imported["counts"]["domains"]["created"] > 342
 
 
 def test_import_writes_history(imported):
