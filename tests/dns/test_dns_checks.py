@@ -150,6 +150,18 @@ def test_the_shared_helper_words_other_check_ids_the_same() -> None:
     assert result.summary == dnssec_secure(GOOD, CTX).summary
 
 
+def test_the_shared_helper_accepts_a_stored_status_and_reason() -> None:
+    from domeinwacht.observations.mail import DnssecStatusInfo
+
+    stored = DnssecStatusInfo("mx.example.test", "bogus", "RRSIG for mx.example.test. A by key 1 expired …")
+    result = dnssec_status_result("mail.dnssec.secure", stored)
+    assert result.status is Status.FAIL
+    assert result.summary.startswith("mx.example.test has broken DNSSEC (bogus): RRSIG")
+    assert result.remedy and result.remedy.startswith("Re-sign")
+    unknown = dnssec_status_result("mail.dnssec.secure", DnssecStatusInfo("mx.example.test", None, "not validated"))
+    assert unknown.status is Status.ERROR
+
+
 # -- dns.dnssec.algorithms --------------------------------------------------------------------------------
 
 

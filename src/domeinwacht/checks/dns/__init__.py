@@ -9,12 +9,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.net.dnssec import DnssecResult, DnssecStatus
 
-__all__ = ["dnssec_evidence", "dnssec_remedy", "dnssec_status_result"]
+__all__ = ["DnssecVerdict", "dnssec_evidence", "dnssec_remedy", "dnssec_status_result"]
 
 _GUIDE = "RFC 4033-4035; DNSSEC is on the Forum Standaardisatie 'pas toe of leg uit' list"
 
@@ -79,10 +79,31 @@ def dnssec_remedy(result: DnssecResult) -> str | None:
     return None
 
 
-def dnssec_status_result(check_id: str, result: DnssecResult | None, *, error: str = "") -> CheckResult:
-    """CHECKS.md dns.dnssec.secure: secure pass; insecure fail; bogus fail with the precise reason; else error."""
+class DnssecVerdict(Protocol):
+    """Any stored verdict with a status string and a reason (e.g. the mail observation's DnssecStatusInfo)."""
+
+    @property
+    def status(self) -> str | None: ...
+
+    @property
+    def reason(self) -> str: ...
+
+
+def dnssec_status_result(check_id: str, result: DnssecResult | DnssecVerdict | None, *, error: str = "") -> CheckResult:
+    """CHECKS.md dns.dnssec.secure: secure pass; insecure fail; bogus fail with the precise reason; else error.
+
+    ``result`` is a ``net.dnssec.DnssecResult``, or any object with ``status`` (``secure``/``insecure``/
+    ``bogus``/``indeterminate``), ``reason`` and ``qname`` or ``name``.
+    """
     if result is None:
         return CheckResult.error(check_id, error or "DNSSEC was not validated")
+    if not isinstance(result, DnssecResult):
+        name = str(getattr(result, "qname", None) or getattr(result, "name", ""))
+        try:
+            status = DnssecStatus(result.status or "")
+        except ValueError:
+            return CheckResult.error(check_id, error or result.reason or "DNSSEC was not validated", name=name)
+        result = DnssecResult(name, "", status, result.reason)
     status = DnssecStatus(result.status)
     evidence = dnssec_evidence(result)
     name = result.qname.rstrip(".") or "."

@@ -88,7 +88,7 @@ def dnssec_algorithms(obs: DnsObservation, ctx: CheckContext) -> CheckResult:
         return CheckResult(
             cid,
             Status.WARNING,
-            f"{link.zone} uses outdated DNSSEC cryptography: " + "; ".join(problems) + ".",
+            f"{link.zone.rstrip('.')} uses outdated DNSSEC cryptography: " + "; ".join(problems) + ".",
             evidence,
             "Roll the zone to algorithm 13 (ECDSAP256SHA256) or 8 (RSASHA256 with ≥ 2048-bit keys) and publish "
             "SHA-256 DS records only (RFC 8624 §3.1 and §3.3; RFC 6781 for the rollover).",
@@ -96,6 +96,7 @@ def dnssec_algorithms(obs: DnsObservation, ctx: CheckContext) -> CheckResult:
     return CheckResult(
         cid,
         Status.PASS,
-        f"{link.zone} signs with current algorithms and key sizes, and its DS digests are SHA-256 or stronger.",
+        f"{link.zone.rstrip('.')} signs with current algorithms and key sizes, and its DS digests are SHA-256 "
+        "or stronger.",
         evidence,
     )
