@@ -13,7 +13,7 @@ from domeinwacht.scan.env import ScanEnv, ScanOptions
 from . import smtp_server as srv
 from .certs import chain
 
-FAST = SmtpLimits(connect_timeout=1.0, io_timeout=1.0, total=3.0, max_lines=32)
+FAST = SmtpLimits(connect_timeout=2.0, io_timeout=1.5, total=4.0, max_lines=32)
 
 
 def make_env() -> ScanEnv:
