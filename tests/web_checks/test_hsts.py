@@ -58,7 +58,7 @@ def test_one_bad_address_among_good_ones_fails_and_is_named():
     assert "[2001:db8::10]:443" in result.summary
 
 
-def test_no_https_on_an_address_means_no_hsts_there():
+def test_no_https_on_any_address_means_no_hsts():
     obs = observation(host("example.nl", endpoint("example.nl", "192.0.2.10", https_open=False)))
     assert hsts(obs, CTX).status is Status.FAIL
 
@@ -144,3 +144,15 @@ def test_any_well_formed_header_round_trips(max_age, sub, preload, extra, spaces
     assert policy.max_age == max_age
     assert policy.include_subdomains is sub and policy.preload is preload
     assert [u.lower() for u in policy.unknown] == [e.lower() for e in extra]
+
+
+def test_an_address_without_https_is_left_to_https_available_when_others_serve_https():
+    obs = observation(
+        host(
+            "example.nl", endpoint("example.nl", "192.0.2.10"), endpoint("example.nl", "2001:db8::10", https_open=False)
+        )
+    )
+    result = hsts(obs, CTX)
+    assert result.status is Status.PASS
+    dead = result.evidence["endpoints"][1]
+    assert dead["status"] == "not_applicable" and "web.https.available" in dead["detail"]

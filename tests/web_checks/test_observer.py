@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import socket
 import ssl
+from datetime import UTC, datetime, timedelta
 
+from domeinwacht.checks.registry import CheckContext, evaluate
+from domeinwacht.checks.result import Status
 from domeinwacht.observations.web import WebObservation
 from domeinwacht.scan.env import ScanEnv, ScanOptions
 from domeinwacht.scan.observe import dump_observations, load_observations
@@ -14,7 +17,8 @@ from domeinwacht.scan.observe.web import observe_web, web_hosts
 from .conftest import Pki
 from .fakedns import start_dns
 
-SECURITY_TXT = b"Contact: mailto:security@example.nl\nExpires: 2099-01-01T00:00:00Z\n"
+EXPIRES = (datetime.now(UTC) + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+SECURITY_TXT = f"Contact: https://example.nl/cvd\nExpires: {EXPIRES}\n".encode()
 
 
 def _free_port_on_both_families() -> int:
@@ -118,11 +122,26 @@ def test_the_observer_measures_every_address_of_both_hosts_and_the_observation_r
         assert first.location and first.location.startswith("https://")
         assert endpoint.https is not None and endpoint.https.tls_verified is True
         assert endpoint.https.header("strict-transport-security") == "max-age=31536000"
+    for endpoint in apex.endpoints:
         assert endpoint.security_txt[0].found
         assert endpoint.security_txt[0].body == SECURITY_TXT
         assert len(endpoint.security_txt) == 1  # the legacy location is not asked when the well-known is there
+    assert all(endpoint.security_txt == () for endpoint in www.endpoints)  # judged on the domain only
+    assert {(t.server_name, t.ip) for t in observed["web_tls"]} == {
+        ("example.nl", "127.0.0.1"),
+        ("example.nl", "::1"),
+        ("www.example.nl", "127.0.0.1"),
+    }
+    assert observed["web_rpki"].vrp_error  # no VRP file configured: the RPKI checks will say error
     assert apex.tlsa is not None and apex.tlsa.name == f"_{https_port}._tcp.example.nl"
     assert web.https_port == https_port
+    results = evaluate(observed, CheckContext(), only_areas={"web"})
+    for check_id in ("web.https.available", "web.https.redirect", "web.hsts", "web.security_txt"):
+        assert results[check_id].status is Status.PASS, (check_id, results[check_id].summary)
+    assert results["web.headers.x_frame_options"].status is Status.PASS
+    assert results["web.headers.csp"].status is Status.WARNING  # the local site sends none
+    assert results["web.ipv6.aaaa"].status is Status.FAIL  # www has no AAAA
+    assert results["web.ipv6.same_content"].status is Status.PASS
     stored = dump_observations(observed)
     assert load_observations(stored)["web"] == web
 

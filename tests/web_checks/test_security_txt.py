@@ -267,3 +267,38 @@ def test_a_file_reached_over_plain_http_after_redirects_fails():
     result = security_txt(one(fetch), CTX)
     assert result.status is Status.FAIL
     assert "plain HTTP" in result.summary
+
+
+def test_the_file_of_the_domain_is_judged_not_the_one_of_www():
+    broken = security_txt_fetch("www.example.nl", IP, b"nonsense\n")
+    obs = observation(
+        host("example.nl", endpoint("example.nl", IP, security_txt=(security_txt_fetch("example.nl", IP, VALID),))),
+        host("www.example.nl", endpoint("www.example.nl", IP, security_txt=(broken,))),
+    )
+    result = security_txt(obs, CTX)
+    assert result.status is Status.PASS
+    assert result.evidence["host"] == "example.nl"
+
+
+def test_www_is_judged_when_the_domain_itself_has_no_address():
+    from domeinwacht.observations.web import AddressLookup, WebHost
+
+    bare = WebHost("example.nl", AddressLookup("A", "NOERROR"), AddressLookup("AAAA", "NOERROR"))
+    missing = security_txt_fetch("www.example.nl", IP, b"", status=404)
+    obs = observation(bare, host("www.example.nl", endpoint("www.example.nl", IP, security_txt=(missing, missing))))
+    result = security_txt(obs, CTX)
+    assert result.status is Status.FAIL
+    assert result.evidence["host"] == "www.example.nl"
+
+
+def test_an_address_without_https_does_not_hide_the_verdict_of_the_others():
+    obs = observation(
+        host(
+            "example.nl",
+            endpoint("example.nl", IP, security_txt=(security_txt_fetch("example.nl", IP, VALID),)),
+            endpoint("example.nl", "2001:db8::10", https_open=False),
+        )
+    )
+    result = security_txt(obs, CTX)
+    assert result.status is Status.PASS
+    assert result.evidence["endpoints"][1]["status"] == "not_applicable"

@@ -86,27 +86,53 @@ def https_findings(
     judge: Callable[[WebHost, WebEndpoint, HttpResponse], Finding],
     *,
     without_https: Status,
-    without_https_detail: str = "no HTTPS on this address, so the header is not served",
+    without_https_detail: str = "no address serves HTTPS, so the header is not served",
 ) -> list[Finding]:
     """Judge the first HTTPS response of every address.
 
-    An address whose port 443 does not accept connections gets ``without_https`` (the header is definitely
-    not served there; the check's own "absent" verdict, never pass); an address where 443 accepted but the
-    request failed gets ``error`` with the reason.
+    An address whose port 443 does not accept connections is ``not_applicable`` here: that it serves no HTTPS
+    is web.https.available's finding, and the addresses that do serve HTTPS are judged. When *no* address
+    serves HTTPS, every address gets ``without_https`` (the check's own "absent" verdict, never pass). An
+    address where 443 accepted but the request failed is ``error`` with the reason.
     """
     findings = lookup_failures(obs)
     port = obs.https_port
+    closed: list[Finding] = []
+    served = False
     for host, endpoint in endpoints(obs):
         if endpoint.https is not None:
+            served = True
             findings.append(judge(host, endpoint, endpoint.https))
             continue
-        probe = endpoint.port(port)
-        reason = endpoint.https_error or "no HTTPS response"
-        if probe is not None and not probe.open and not _refused_by_guard(probe.error):
-            findings.append(Finding(host.name, endpoint.ip, port, without_https, f"{without_https_detail} ({reason})"))
+        if https_closed(obs, endpoint):
+            reason = endpoint.https_error or "no HTTPS response"
+            closed.append(Finding(host.name, endpoint.ip, port, Status.NOT_APPLICABLE, reason))
         else:
+            reason = endpoint.https_error or "no HTTPS response"
             findings.append(Finding(host.name, endpoint.ip, port, Status.ERROR, f"HTTPS request failed: {reason}"))
+    if served:
+        findings += [
+            Finding(f.host, f.ip, f.port, f.status, f"no HTTPS on this address (see web.https.available): {f.detail}")
+            for f in closed
+        ]
+    else:
+        findings += [
+            Finding(f.host, f.ip, f.port, without_https, f"{without_https_detail} ({f.detail})") for f in closed
+        ]
     return findings
+
+
+def https_closed(obs: WebObservation, endpoint: WebEndpoint) -> bool:
+    """Port 443 of this address did not accept a TCP connection (refused or silent), and we did try."""
+    probe = endpoint.port(obs.https_port)
+    return probe is not None and not probe.open and not _refused_by_guard(probe.error)
+
+
+def primary_host(obs: WebObservation) -> WebHost | None:
+    """The host a per-domain check judges: the domain itself, or www when only www resolves."""
+    hosts = obs.web_hosts
+    name = obs.domain.lower().rstrip(".")
+    return next((h for h in hosts if h.name == name), hosts[0] if hosts else None)
 
 
 def _refused_by_guard(error: str | None) -> bool:

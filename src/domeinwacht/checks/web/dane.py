@@ -17,7 +17,7 @@ from typing import Any
 from domeinwacht.checks._dane import match_tlsa
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
-from domeinwacht.checks.web._common import Finding, conclude, unusable
+from domeinwacht.checks.web._common import Finding, conclude, https_closed, unusable
 from domeinwacht.observations.tls import TlsObservation
 from domeinwacht.observations.web import WebEndpoint, WebHost, WebObservation
 
@@ -99,6 +99,11 @@ def dane(observations: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
             findings.append(Finding(host.name, "", 0, Status.FAIL, detail, facts))
             continue
         for endpoint in host.endpoints:
+            if https_closed(obs, endpoint) and any(e.https is not None for e in host.endpoints):
+                # No TLS on this address at all: web.https.available reports it; the others are judged.
+                detail = f"no HTTPS on this address (see web.https.available): {endpoint.https_error}"
+                findings.append(Finding(host.name, endpoint.ip, port, Status.NOT_APPLICABLE, detail, facts))
+                continue
             finding = _judge_endpoint(host, endpoint, port, tls)
             findings.append(
                 Finding(finding.host, finding.ip, finding.port, finding.status, finding.detail, finding.extra | facts)

@@ -11,7 +11,14 @@ from typing import Any
 
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
-from domeinwacht.checks.web._common import Finding, conclude, endpoints, lookup_failures, unusable
+from domeinwacht.checks.web._common import (
+    Finding,
+    conclude,
+    https_closed,
+    lookup_failures,
+    primary_host,
+    unusable,
+)
 from domeinwacht.observations.web import SecurityTxtFetch, WebObservation
 from domeinwacht.securitytxt import SecurityTxtReport, validate_security_txt
 
@@ -107,30 +114,37 @@ def _judge(fetches: tuple[SecurityTxtFetch, ...], ctx: CheckContext) -> tuple[St
 def security_txt(obs: WebObservation, ctx: CheckContext) -> CheckResult:
     if (broken := unusable(CHECK_ID, obs)) is not None:
         return broken
+    host = primary_host(obs)
+    assert host is not None  # unusable() said there is a web host
     port = obs.https_port
-    findings = lookup_failures(obs)
-    for host, endpoint in endpoints(obs):
+    # The domain's file is judged (like Internet.nl); www is a host of the same organisation whose file
+    # usually names the domain's URL as Canonical (RFC 9116 2.5.2 then makes it untrusted on www).
+    findings = [f for f in lookup_failures(obs) if f.host == host.name]
+    served = any(e.https is not None for e in host.endpoints)
+    for endpoint in host.endpoints:
         if not endpoint.security_txt:
             probe = endpoint.port(port)
             reason = probe.error if probe is not None else "not probed"
-            if probe is not None and not probe.open and not (reason or "").startswith("refusing to connect"):
-                # SECURITY_TXT.md: over HTTPS only; without HTTPS there is no valid security.txt.
+            if https_closed(obs, endpoint):
+                # SECURITY_TXT.md: over HTTPS only. Other addresses serve HTTPS: this one is
+                # web.https.available's finding; none does: there is no security.txt at all.
+                status = Status.NOT_APPLICABLE if served else Status.FAIL
                 findings.append(
-                    Finding(host.name, endpoint.ip, port, Status.FAIL, f"no HTTPS, so no security.txt ({reason})")
+                    Finding(host.name, endpoint.ip, port, status, f"no HTTPS, so no security.txt ({reason})")
                 )
             else:
                 findings.append(Finding(host.name, endpoint.ip, port, Status.ERROR, f"not fetched: {reason}"))
             continue
         status, detail, extra = _judge(endpoint.security_txt, ctx)
         findings.append(Finding(host.name, endpoint.ip, port, status, detail, extra))
-    hosts = ", ".join(h.name for h in obs.web_hosts)
     return conclude(
         CHECK_ID,
         findings,
         summaries={
-            Status.PASS: "A valid security.txt is served at /.well-known/security.txt on every address.",
+            Status.PASS: f"A valid security.txt is served at https://{host.name}/.well-known/security.txt.",
             Status.WARNING: "security.txt is valid but has warnings, or only at the legacy location.",
             Status.FAIL: "security.txt is missing, invalid or expired.",
         },
-        remedy=REMEDY.format(host=hosts.split(", ")[0]),
+        remedy=REMEDY.format(host=host.name),
+        evidence={"host": host.name},
     )

@@ -10,8 +10,8 @@ Per address of each host (tested separately, never only the first of a family):
 1. TCP connect to 80 and 443 (shared per run: ``("tcp", ip, port)``).
 2. ``http://host/`` and its redirects (at most 8; other hosts resolved with the same address family) when 80
    accepts; ``https://host/`` first response (no redirect followed, body capped at 64 KiB) when 443 accepts.
-3. ``https://host/.well-known/security.txt`` (redirects followed, 100 KB), and the legacy ``/security.txt`` only
-   when the well-known file is not there.
+3. On the domain itself (www only when the domain has no address): ``https://host/.well-known/security.txt``
+   (redirects followed, 100 KB), and the legacy ``/security.txt`` only when the well-known file is not there.
 
 Per host: TLSA at ``_443._tcp.host`` and its DNSSEC status (``net.dnssec.validate``).
 
@@ -159,7 +159,7 @@ class _WebProbe:
                 break  # RFC 9116 3: the well-known file counts; the legacy one only matters without it
         return tuple(fetches)
 
-    async def endpoint(self, host: str, ip: str) -> WebEndpoint:
+    async def endpoint(self, host: str, ip: str, *, with_security_txt: bool) -> WebEndpoint:
         port80, port443 = await asyncio.gather(self.tcp(ip, self.http_port), self.tcp(ip, self.https_port))
 
         async def http_chain() -> tuple[HttpHop, ...]:
@@ -173,7 +173,7 @@ class _WebProbe:
             return await self.first_https(host, ip)
 
         async def security() -> tuple[SecurityTxtFetch, ...]:
-            if not port443.open:
+            if not port443.open or not with_security_txt:
                 return ()
             return await self.security_txt(host, ip)
 
@@ -242,18 +242,24 @@ def _security_txt_fetch(url: str, ip: str, hops: Sequence[HttpHop]) -> SecurityT
     )
 
 
-async def _observe_host(probe: _WebProbe, host: str, preset: Sequence[str] | None) -> WebHost:
+async def _lookups(probe: _WebProbe, host: str, preset: Sequence[str] | None) -> tuple[AddressLookup, AddressLookup]:
     if preset is not None:
         v4 = tuple(a for a in preset if _family(a) == 4)
         v6 = tuple(a for a in preset if _family(a) == 6)
-        a, aaaa = AddressLookup("A", "PRESET", v4), AddressLookup("AAAA", "PRESET", v6)
-    else:
-        a, aaaa = await asyncio.gather(probe.lookup(host, "A"), probe.lookup(host, "AAAA"))
+        return AddressLookup("A", "PRESET", v4), AddressLookup("AAAA", "PRESET", v6)
+    a, aaaa = await asyncio.gather(probe.lookup(host, "A"), probe.lookup(host, "AAAA"))
+    return a, aaaa
+
+
+async def _observe_host(
+    probe: _WebProbe, host: str, a: AddressLookup, aaaa: AddressLookup, *, with_security_txt: bool
+) -> WebHost:
     addresses = a.addresses + aaaa.addresses
     if not addresses:
         return WebHost(host, a, aaaa)
     endpoints, tlsa = await asyncio.gather(
-        asyncio.gather(*(probe.endpoint(host, ip) for ip in addresses)), probe.tlsa(host)
+        asyncio.gather(*(probe.endpoint(host, ip, with_security_txt=with_security_txt) for ip in addresses)),
+        probe.tlsa(host),
     )
     return WebHost(host, a, aaaa, tuple(endpoints), tlsa)
 
@@ -295,13 +301,22 @@ async def observe_web(
     """
     probe = _WebProbe(env, ports)
     names = web_hosts(domain)
+    lookups = await asyncio.gather(
+        *(_lookups(probe, name, None if addresses is None else tuple(addresses.get(name, ()))) for name in names)
+    )
+    # security.txt is judged on the domain itself (www only when the domain has no address): fetch it there.
+    resolving = [name for name, (a, aaaa) in zip(names, lookups, strict=True) if a.addresses or aaaa.addresses]
+    sectxt_host = resolving[0] if resolving else None
     hosts = await asyncio.gather(
-        *(_observe_host(probe, name, None if addresses is None else tuple(addresses.get(name, ()))) for name in names)
+        *(
+            _observe_host(probe, name, a, aaaa, with_security_txt=name == sectxt_host)
+            for name, (a, aaaa) in zip(names, lookups, strict=True)
+        )
     )
     observation = WebObservation(domain, tuple(hosts), http_port=ports[0], https_port=ports[1])
     result: dict[str, object] = {"web": observation}
-    resolving = observation.web_hosts
-    tls, rpki = await asyncio.gather(_web_tls(env, resolving, ports[1]), _web_rpki(env, resolving))
+    web_hosts_seen = observation.web_hosts
+    tls, rpki = await asyncio.gather(_web_tls(env, web_hosts_seen, ports[1]), _web_rpki(env, web_hosts_seen))
     result["web_tls"] = tls
     result["web_rpki"] = rpki
     return result
