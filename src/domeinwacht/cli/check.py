@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from domeinwacht.checks.registry import TLS_PROFILES, CheckContext
+from domeinwacht.checks.registry import TLS_PROFILES
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.cli import UserError
 
@@ -139,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
 async def _check_all(domains: list[str], options: Any, groups: set[str]) -> list[dict[str, Any]]:
     from domeinwacht.net.dns import DnsError
     from domeinwacht.scan.env import ScanEnv
-    from domeinwacht.scan.single import evaluate_domain, observe_domain
+    from domeinwacht.scan.single import check_context, evaluate_domain, observe_domain
 
     try:
         env = ScanEnv(options)
@@ -150,21 +150,13 @@ async def _check_all(domains: list[str], options: Any, groups: set[str]) -> list
     except DnsError as exc:
         servers = ", ".join(options.resolver) or "the system resolver"
         raise UserError(f"resolver unreachable ({servers}): {exc.reason}") from exc
-    ctx = CheckContext(profile=options.profile, options=_check_options(options))
+    ctx = check_context(options)
     reports = []
     for domain in domains:
         observed = await observe_domain(domain, env, groups)
         results = evaluate_domain(observed, ctx)
         reports.append(report_json(domain, options.profile, results))
     return reports
-
-
-def _check_options(options: Any) -> dict[str, Any]:
-    extra: dict[str, Any] = {}
-    if options.ca_file is not None:
-        extra["ca_file"] = str(options.ca_file)
-        extra["ca_pem"] = Path(options.ca_file).read_bytes()
-    return extra
 
 
 def report_json(domain: str, profile: str, results: Mapping[str, CheckResult]) -> dict[str, Any]:

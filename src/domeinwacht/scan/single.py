@@ -13,11 +13,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from domeinwacht.checks.registry import CheckContext, evaluate, registered
 from domeinwacht.checks.result import CheckResult, Status
-from domeinwacht.scan.env import ScanEnv
+from domeinwacht.scan.env import ScanEnv, ScanOptions
 from domeinwacht.scan.observe import RegisteredObserver, observers
 
 GROUPS = ("web", "mail")
@@ -82,3 +84,20 @@ def evaluate_domain(observed: DomainObservations, ctx: CheckContext) -> dict[str
         if reasons:
             results[check_id] = CheckResult(check_id, Status.ERROR, reasons[0], {"reason": reasons[0]})
     return dict(sorted(results.items()))
+
+
+def check_options(options: ScanOptions) -> dict[str, Any]:
+    """What checks may need from the scan options: the trust store (cert.trust) and the DKIM selectors asked for."""
+    extra: dict[str, Any] = {}
+    if options.ca_file is not None and Path(options.ca_file).is_file():
+        extra["ca_file"] = str(options.ca_file)
+        extra["ca_pem"] = Path(options.ca_file).read_bytes()
+    if options.dkim_selectors:
+        extra["dkim_selectors"] = tuple(options.dkim_selectors)
+    return extra
+
+
+def check_context(options: ScanOptions, tls_profile: str | None = None, now: datetime | None = None) -> CheckContext:
+    """The evaluation context for observations made with ``options`` (the same for `check` and measurements)."""
+    ctx = CheckContext(profile=tls_profile or options.profile, options=check_options(options))
+    return ctx if now is None else CheckContext(ctx.profile, now, ctx.options)
