@@ -356,7 +356,7 @@ class FakeNet:
                 self._denial(response, zone, current, nxdomain)
             break
         # through the wire, as a real resolver's answer would come (and so that the section index is built)
-        return dns.message.from_wire(response.to_wire())
+        return dns.message.from_wire(response.to_wire(max_size=65535))
 
     async def query(self, qname: str, rdtype: str, *, dnssec: bool = False) -> Any:
         from domeinwacht.net.dns import answer_from_message

@@ -335,3 +335,23 @@ def test_ask_server_rejects_an_invalid_name_without_raising() -> None:
     reply = asyncio.run(ask_server("127.0.0.1", "a..b", port=9))
     assert reply.error.startswith("invalid question")
     assert not reply.answered
+
+
+def test_a_server_that_rejects_edns_is_asked_again_without_it() -> None:
+    def no_edns(data: bytes, transport: str) -> bytes:
+        query = dns.message.from_wire(data)
+        if query.edns >= 0:
+            response = dns.message.make_response(query)
+            response.use_edns(False)
+            response.set_rcode(dns.rcode.FORMERR)
+            return response.to_wire()
+        return reply_to(data, a_record)
+
+    async def go() -> None:
+        async with fake_server(no_edns) as port:
+            r = resolver(port)
+            answer = await r.query("old.test", "A")
+            assert answer.records == ("192.0.2.10",)
+            assert r.queries_sent == 2
+
+    asyncio.run(go())

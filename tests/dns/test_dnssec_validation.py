@@ -298,3 +298,13 @@ def test_result_is_stable_for_the_root_anchor_parse() -> None:
     anchors = load_trust_anchors(None)
     assert anchors.zones == (dns.name.root,)
     assert sorted(d.key_tag for d in anchors.ds[dns.name.root]) == [20326, 38696]
+
+
+def test_a_flood_of_bad_signatures_is_cut_off_by_the_work_limit() -> None:
+    keys = [make_key(13, ksk=True, index=50), *(make_key(13, ksk=False, index=100 + i) for i in range(30))]
+    example = Zone("example.test.", keys=keys)
+    net, *_ = standard_tree(example=example)
+    net.tamper.add((name("example.test."), dns.rdatatype.A))
+    result = run(net, "example.test.")
+    assert result.status is DnssecStatus.BOGUS
+    assert "gave up after 8 of 30 RRSIGs for example.test. A (work limit)" in result.reason

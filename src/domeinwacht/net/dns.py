@@ -229,6 +229,18 @@ class Resolver:
                     self.queries_sent += exc.tcp_tried
                     continue
                 self.queries_sent += transport == "tcp"
+                if response.rcode() in (dns.rcode.FORMERR, dns.rcode.NOTIMP) and response.edns < 0:
+                    # RFC 6891 §7: a server that does not understand EDNS; ask again without it (no DNSSEC data).
+                    plain = dns.message.make_query(request.question[0].name, request.question[0].rdtype, use_edns=False)
+                    plain.flags |= request.flags & dns.flags.CD
+                    self.queries_sent += 1
+                    try:
+                        response, transport = await exchange(
+                            plain, host, port, per_try=min(self.config.timeout, remaining), deadline=deadline
+                        )
+                    except DnsTransportError as exc:
+                        last = exc
+                        continue
                 response._dw_server = f"{host}:{port}"  # type: ignore[attr-defined]
                 return response
         if isinstance(last, DnsTransportError) and not last.timed_out:

@@ -62,6 +62,11 @@ ROOT_ANCHORS = """\
 """
 
 MAX_CNAME_DEPTH = 8
+# KeyTrap limits (CVE-2023-50387, as in Unbound/BIND): RRSIGs tried per RRset, keys per colliding tag, and
+# signature checks per validation.
+MAX_SIGS_PER_RRSET = 8
+MAX_KEYS_PER_SIG = 4
+MAX_CRYPTO_PER_VALIDATION = 64
 # RFC 9276 §3.2: validators may treat NSEC3 with many iterations as insecure; 150 is BIND's and Unbound's cap.
 MAX_NSEC3_ITERATIONS = 150
 # RFC 8624 / RFC 9904: RSAMD5, DSA and DSA-NSEC3-SHA1 must not be validated; such zones count as unsigned.
@@ -379,6 +384,7 @@ class _Validator:
     cache: dict[Any, Any]
     epoch: float | str
     now: float = field(init=False)
+    crypto_ops: int = 0
 
     def __post_init__(self) -> None:
         self.now = self.now_dt.timestamp()
@@ -884,7 +890,15 @@ class _Validator:
         if not sigs:
             return f"{what} has no RRSIG in the signed zone {_text(zone)}"
         reasons: list[str] = []
+        tried = 0
         for sig in sigs:
+            if tried >= MAX_SIGS_PER_RRSET:
+                # KeyTrap (CVE-2023-50387): many signatures x colliding key tags make validation quadratic.
+                reasons.append(f"gave up after {MAX_SIGS_PER_RRSET} of {len(sigs)} RRSIGs for {what} (work limit)")
+                break
+            if self.crypto_ops >= MAX_CRYPTO_PER_VALIDATION:
+                reasons.append(f"validation work limit of {MAX_CRYPTO_PER_VALIDATION} signature checks reached")
+                break
             if sig.signer != zone:
                 reasons.append(f"RRSIG for {what} names signer {_text(sig.signer)}, expected {_text(zone)}")
                 continue
@@ -909,11 +923,13 @@ class _Validator:
                     f"{_iso(sig.inception)} (expiration {_iso(sig.expiration)}; now {_iso(self.now)})"
                 )
                 continue
+            tried += 1
+            self.crypto_ops += min(len(candidates), MAX_KEYS_PER_SIG)
             try:
                 dns.dnssec.validate_rrsig(
                     rrset,
                     sig,
-                    {zone: dns.rdataset.from_rdata_list(0, candidates)},
+                    {zone: dns.rdataset.from_rdata_list(0, candidates[:MAX_KEYS_PER_SIG])},
                     now=self.now,
                     policy=_POLICY,
                 )
