@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import copy
 import textwrap
 from datetime import date
+from importlib import resources
 
 import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
-from domeinwacht.policy.profile import Level, ProfileError, load, load_file
+from domeinwacht.policy.catalogue import CHECK_IDS
+from domeinwacht.policy.profile import Level, ProfileError, load, load_file, parse_profile
+
+_KEYS = {"id", "title", "version", "tls_profile", "standards", "scoring", "checks", "level", "method", "tests"}
 
 MINIMAL = """
 id: test
@@ -106,6 +114,22 @@ def test_scored_points_cannot_exceed_the_maximum(tmp_path):
         load_file(write(tmp_path, text))
 
 
+def test_weight_that_is_not_a_name_is_refused(tmp_path):
+    text = MINIMAL + textwrap.dedent(
+        """
+        scoring:
+          method: internetnl
+          tests:
+            web:
+              HSTS:
+                checks:
+                  web.hsts: {max: [10]}
+        """
+    )
+    with pytest.raises(ProfileError, match=r"unknown weight \[10\]"):
+        load_file(write(tmp_path, text))
+
+
 def test_unknown_profile_id_is_a_key_error():
     with pytest.raises(KeyError, match="unknown policy profile 'nl-nope'"):
         load("nl-nope")
@@ -188,3 +212,64 @@ def test_internetnl_weights_are_10_5_2_0():
     ipv6 = next(c for c in load("internetnl").categories if c.name == "IPv6" and c.test == "web")
     same = next(c for c in ipv6.checks if c.check_id == "web.ipv6.same_content")
     assert (same.maximum, same.warning) == (2, 0)
+
+
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.text(max_size=12), st.sampled_from(["required", "full", "web"])
+)
+documents = st.recursive(
+    scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=3),
+        st.dictionaries(st.one_of(st.text(max_size=12), st.sampled_from(sorted(_KEYS))), children, max_size=4),
+    ),
+    max_leaves=20,
+)
+
+
+@given(documents)
+def test_any_document_loads_or_fails_with_a_profile_error(document):
+    try:
+        parse_profile(document)
+    except ProfileError as exc:
+        assert str(exc).startswith("<profile>")
+
+
+@given(st.sampled_from(sorted(CHECK_IDS)), st.sampled_from(list(Level)), st.booleans())
+def test_any_catalogue_id_at_any_level_loads(check_id, level, warnings_fail):
+    document = yaml.safe_load(MINIMAL)
+    document["standards"]["HSTS"]["checks"] = {
+        check_id: {"level": level.value, "warnings": "fail" if warnings_fail else "pass"}
+    }
+    (requirement,) = parse_profile(document).standards[0].requirements
+    assert (requirement.check_id, requirement.level, requirement.warnings_fail) == (
+        check_id,
+        level,
+        warnings_fail,
+    )
+
+
+def _paths(node, prefix=()):
+    yield prefix
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _paths(value, (*prefix, key))
+
+
+SHIPPED = yaml.safe_load(
+    (resources.files("domeinwacht.policy") / "profiles" / "internetnl.yaml").read_text(encoding="utf-8")
+)
+PATHS = [p for p in _paths(SHIPPED) if p]
+
+
+@given(st.sampled_from(PATHS), documents)
+def test_shipped_profile_with_any_value_replaced_loads_or_fails_with_a_profile_error(path, value):
+    document = copy.deepcopy(SHIPPED)
+    node = document
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    try:
+        parse_profile(document)
+    except ProfileError as exc:
+        assert str(exc).startswith("<profile>")

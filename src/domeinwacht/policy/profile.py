@@ -279,7 +279,7 @@ def _standard(name: str, raw: Any, where: str) -> Standard:
 
 
 def _points(value: Any, where: str, points: Mapping[str, int]) -> int:
-    if value not in points:
+    if not isinstance(value, str) or value not in points:
         raise _fail(where, f"unknown weight {value!r} (allowed: {', '.join(points)})")
     return points[value]
 
