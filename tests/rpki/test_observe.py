@@ -152,3 +152,12 @@ observations = st.builds(
 @given(observations)
 def test_any_observation_round_trips_through_json(obs):
     assert from_jsonable(RpkiObservation, to_jsonable(obs)) == obs
+
+
+def test_an_address_is_looked_up_once_per_run_and_named_per_caller():
+    tables = RpkiTables(parse_vrps(json.dumps(VRPS)), "v", None, parse_routes(ROUTES.splitlines()), "r", None)
+    first = tables.observe(["192.0.2.5"], hosts={"192.0.2.5": "www.a.nl"})
+    second = tables.observe(["192.0.2.5"], hosts={"192.0.2.5": "www.b.nl"})
+    assert first.addresses[0].host == "www.a.nl"
+    assert second.addresses[0].host == "www.b.nl"
+    assert first.addresses[0].routes is second.addresses[0].routes

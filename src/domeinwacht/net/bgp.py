@@ -44,7 +44,7 @@ import ipaddress
 import json
 import socket
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -534,11 +534,20 @@ class RpkiTables:
     routes: RouteTable | None = None
     routes_source: str | None = None
     routes_error: str | None = None
+    # ip -> facts (without host): one shared-hosting address serves many domains of a run; looked up once.
+    _seen: dict[str, IpRpki] = field(default_factory=dict, repr=False, compare=False)
 
     def observe(self, ips: Sequence[str], hosts: Mapping[str, str] | None = None) -> RpkiObservation:
         """The observation for ``ips`` (pure: no I/O)."""
+        addresses = []
+        for ip in ips:
+            facts = self._seen.get(ip)
+            if facts is None:
+                facts = self._seen[ip] = self._observe_ip(ip, None)
+            host = (hosts or {}).get(ip)
+            addresses.append(replace(facts, host=host) if host is not None else facts)
         return RpkiObservation(
-            addresses=tuple(self._observe_ip(ip, (hosts or {}).get(ip)) for ip in ips),
+            addresses=tuple(addresses),
             vrp_source=self.vrp_source,
             vrp_error=self.vrp_error,
             vrp_count=self.vrps.count if self.vrps else 0,
