@@ -1,10 +1,15 @@
-"""mail.dnssec.secure: the domain and every MX domain validate from the trust anchor (CHECKS.md, DNS)."""
+"""mail.dnssec.secure: the domain and every MX domain validate from the trust anchor (CHECKS.md, DNS).
+
+Each name is judged by ``checks.dns.dnssec_status_result`` (the wording of ``dns.dnssec.secure``); the check
+takes the worst of them and lists every name.
+"""
 
 from __future__ import annotations
 
+from domeinwacht.checks.dns import dnssec_status_result
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
-from domeinwacht.observations.mail import DnssecStatusInfo, MailObservation
+from domeinwacht.observations.mail import MailObservation
 
 
 @check("mail.dnssec.secure", area="mail")
@@ -14,21 +19,18 @@ def mail_dnssec(obs: MailObservation, ctx: CheckContext) -> CheckResult:
         return CheckResult.error(cid, obs.error)
     if obs.mx_error is not None:
         return CheckResult.error(cid, f"MX lookup failed: {obs.mx_error}")
-    infos: list[DnssecStatusInfo | None] = [obs.dnssec, *(h.dnssec for h in obs.real_mx)]
-    if any(i is None for i in infos):
-        return CheckResult.error(cid, "DNSSEC was not validated for every name")
-    evidence = {i.name: {"status": i.status, "reason": i.reason} for i in infos if i is not None}
-    bad = [i for i in infos if i is not None and i.status in ("insecure", "bogus")]
-    if bad:  # CHECKS.md dns.dnssec.secure: insecure and bogus both fail, with the precise reason
-        return CheckResult(
-            cid,
-            Status.FAIL,
-            "Not DNSSEC-secure: " + "; ".join(f"{i.name} is {i.status} ({i.reason})" for i in bad) + ".",
-            evidence,
-            "Sign the zones of the domain and of every MX host with DNSSEC and publish DS records at the parent.",
-        )
-    unknown = [i for i in infos if i is not None and i.status != "secure"]
-    if unknown:
-        first = unknown[0]
-        return CheckResult.error(cid, f"DNSSEC status of {first.name} unknown: {first.reason}", **evidence)
-    return CheckResult(cid, Status.PASS, "The domain and every MX domain are DNSSEC-secure.", evidence)
+    names = [(obs.domain, obs.dnssec), *((h.name, h.dnssec) for h in obs.real_mx)]
+    per_name = {
+        name: dnssec_status_result(cid, info, error=f"DNSSEC of {name} was not validated") for name, info in names
+    }
+    evidence = {name: {"status": r.status.value, "summary": r.summary} for name, r in per_name.items()}
+    worst = Status.worst(r.status for r in per_name.values())
+    if worst is Status.PASS:
+        return CheckResult(cid, Status.PASS, "The domain and every MX domain are DNSSEC-secure.", evidence)
+    # CHECKS.md dns.dnssec.secure: insecure and bogus fail with the precise reason; indeterminate is an error.
+    bad = [r for r in per_name.values() if r.status is worst]
+    summary = " ".join(r.summary for r in bad)
+    remedy = next((r.remedy for r in bad if r.remedy), None)
+    if worst is Status.ERROR:
+        return CheckResult(cid, Status.ERROR, summary, {"reason": summary, **evidence})
+    return CheckResult(cid, worst, summary, evidence, remedy)
