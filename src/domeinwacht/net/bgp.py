@@ -112,7 +112,7 @@ _LENGTHS = {str(n): n for n in range(129)}  # strict: no signs, spaces, undersco
 def _parse_length(text: str, version: int) -> int:
     length = _LENGTHS.get(text)
     if length is None:
-        if text.isascii() and text.isdigit():
+        if text.isascii() and text.isdigit() and int(text) > _BITS[version]:
             raise ValueError(f"prefix length {text} exceeds {_BITS[version]} for IPv{version}")
         raise ValueError(f"prefix length {text!r} is not a number")
     if length > _BITS[version]:
