@@ -193,3 +193,20 @@ def test_a_loop_the_resolver_refuses_is_walked_and_caa_climbs_past_it(
     assert chain.chain == ("www.example.test", "loop1.example.test", "loop2.example.test", "loop1.example.test")
     caa = obs.caa[1]
     assert (caa.owner, caa.skipped) == ("example.test", ("www.example.test",))
+
+
+def test_name_server_addresses_go_through_the_address_guard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    net = world()
+
+    async def go() -> DnsObservation:
+        async with fake_server(serve_zones(net)) as port:
+            monkeypatch.setattr(observe_module, "NS_PORT", port)
+            options = ScanOptions(resolver=(f"127.0.0.1:{port}",), trust_anchor_file=anchor_file(net, tmp_path))
+            return (await observe_module.observe_dns("example.test", ScanEnv(options)))["dns"]  # type: ignore[no-any-return]
+
+    obs = asyncio.run(go())
+    probe = obs.ns[0].probes[0]
+    assert not probe.answered
+    assert probe.error.startswith("refusing to connect to 127.0.0.1: loopback address")
+    result = evaluate({"dns": obs}, CheckContext(now=NOW), only_areas={"dns"})["dns.ns.ipv4_reach"]
+    assert result.status is Status.ERROR
