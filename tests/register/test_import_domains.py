@@ -241,3 +241,18 @@ def test_cli_wrong_encoding_is_one_line_and_exit_2(imported, tmp_path, capsys, s
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "not UTF-8 encoded" in err
+
+
+def test_a_concurrent_insert_of_the_same_domain_is_one_clear_error_and_writes_nothing(imported, tmp_path, monkeypatch):
+    real = domain_import.bulk_create_with_history
+    amsterdam = Organisation.objects.get(slug="gemeente-amsterdam")
+
+    def racing(objs, model, **kwargs):
+        Domain.objects.create(name=objs[0].name, owner=amsterdam)  # another writer got there first
+        return real(objs, model, **kwargs)
+
+    monkeypatch.setattr(domain_import, "bulk_create_with_history", racing)
+    rows = [["domain", "organisation"], ["race-een.nl", "gm0363"], ["race-twee.nl", "gm0363"]]
+    with pytest.raises(ImportError_, match="changed during the import"):
+        import_domains(write_csv(tmp_path / "d.csv", rows))
+    assert not Domain.objects.filter(name__startswith="race-").exists()

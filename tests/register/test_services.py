@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from domeinwacht.web.register import services
-from domeinwacht.web.register.constants import VerificationState
+from domeinwacht.web.register.constants import ContactSource, VerificationState
 from domeinwacht.web.register.models import Domain
 
 from .factories import DomainFactory, OrganisationFactory
@@ -94,3 +95,21 @@ def test_tags_are_added_once():
     DomainFactory(name="proef.nl")
     services.add_tags("proef.nl", ["Portaal", "portaal", "zorg"])
     assert list(Domain.objects.get(name="proef.nl").tags.values_list("name", flat=True)) == ["portaal", "zorg"]
+
+
+def test_a_security_txt_contact_is_recorded_once():
+    domain = DomainFactory(name="proef.nl")
+    first, created = services.add_contact(
+        domain.owner, "Security@Proef.nl", source=ContactSource.SECURITY_TXT, domain=domain
+    )
+    again, created_again = services.add_contact(
+        domain.owner, "security@proef.nl", source=ContactSource.SECURITY_TXT, domain=domain
+    )
+    assert (created, created_again) == (True, False)
+    assert first == again
+    assert first.role == "security"
+
+
+def test_an_invalid_contact_address_is_refused():
+    with pytest.raises(ValidationError):
+        services.add_contact(OrganisationFactory(), "geen-adres")

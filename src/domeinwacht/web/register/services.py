@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from domeinwacht.names import registered_domain
-from domeinwacht.web.register.constants import DomainStatus, VerificationState
-from domeinwacht.web.register.models import Domain, Organisation, Tag
+from domeinwacht.web.register.constants import ContactRole, ContactSource, DomainStatus, VerificationState
+from domeinwacht.web.register.models import Contact, Domain, Organisation, Tag
 
 EDITABLE_DOMAIN_FIELDS = frozenset({"status", "owner", "notes", "provenance", "source", "source_date"})
 
@@ -93,3 +94,24 @@ def record_verification(name: str, txt_values: Iterable[str], *, user: Any = Non
 
 def transfer_domain(name: str, owner: Organisation, *, user: Any = None, reason: str = "transfer") -> Domain:
     return update_domain(name, user=user, reason=reason, owner=owner)
+
+
+def add_contact(
+    organisation: Organisation,
+    email: str,
+    *,
+    role: str = ContactRole.SECURITY,
+    source: str = ContactSource.MANUAL,
+    domain: Domain | None = None,
+) -> tuple[Contact, bool]:
+    """Record a contact address (e.g. from a domain's security.txt) once; returns (contact, created)."""
+    email = email.strip().lower()
+    validate_email(email)
+    with transaction.atomic():
+        return Contact.objects.get_or_create(
+            organisation=organisation,
+            domain=domain,
+            email=email,
+            role=role,
+            defaults={"source": source},
+        )

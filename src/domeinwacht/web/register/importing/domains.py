@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
@@ -264,8 +264,13 @@ def import_domains(
             continue
         seen[domain] = number
         good.append(_Row(number, value, domain, host if host != domain else None, owner, tags))
-    with transaction.atomic():
-        results = _apply(good, provenance, today, reason)
+    try:
+        with transaction.atomic():
+            results = _apply(good, provenance, today, reason)
+    except IntegrityError as exc:  # another writer added the same name between our check and our insert
+        raise ImportError_(
+            f"the register changed during the import ({exc}); nothing was written, run it again"
+        ) from None
     report.rows.extend(results)
     report.rows.sort(key=lambda r: int(r.row))
     return report

@@ -33,7 +33,7 @@ from typing import Any
 import yaml
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -424,13 +424,18 @@ def import_orgs(root: Path, *, today: dt.date | None = None, reason: str | None 
     by_id = {r.external_id: r for r in records}
     successors = Successors(by_id, today)
     reason = reason or f"import-orgs {root}"
-    with transaction.atomic():
-        orgs = _write_organisations(records, report, reason)
-        _write_links(records, orgs, successors, report, reason)
-        claims, host_domain = _claims(records, successors, report)
-        domains = _write_domains(claims, orgs, today, report, reason)
-        _write_hosts(host_domain, domains, report, reason)
-        _write_contacts(records, orgs, report, reason)
+    try:
+        with transaction.atomic():
+            orgs = _write_organisations(records, report, reason)
+            _write_links(records, orgs, successors, report, reason)
+            claims, host_domain = _claims(records, successors, report)
+            domains = _write_domains(claims, orgs, today, report, reason)
+            _write_hosts(host_domain, domains, report, reason)
+            _write_contacts(records, orgs, report, reason)
+    except IntegrityError as exc:  # another writer added the same key between our check and our insert
+        raise ImportError_(
+            f"the register changed during the import ({exc}); nothing was written, run it again"
+        ) from None
     return report
 
 
