@@ -372,3 +372,13 @@ def test_organisation_json_is_serialisable():
     assert block["standards"]["HTTPS"]["percentage"] == 100.0
     # web: 100 and int(mean(int(100 * 25 / 35) = 71, 100)) = 85 -> int(92.5) = 92
     assert block["internetnl"]["web"] == 92
+
+
+def test_domain_score_round_trips_through_serde_for_storage():
+    from domeinwacht.policy.scoring import DomainScore
+    from domeinwacht.serde import from_jsonable, to_jsonable
+
+    score = score_domain(with_(web__https__redirect="fail", web__headers__csp="error"), TOY, as_of=date(2020, 1, 1))
+    stored = json.loads(json.dumps(to_jsonable(score)))
+    assert from_jsonable(DomainScore, stored) == score
+    assert score_organisation([from_jsonable(DomainScore, stored)]).traffic_light is TrafficLight.RED

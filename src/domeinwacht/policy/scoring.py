@@ -1,6 +1,8 @@
 """Scores: check results under a policy profile -> compliance per standard, findings, traffic light, percentages.
 
-Pure functions over ``CheckResult`` mappings, so a stored measurement can be re-scored under any profile.
+Pure functions over ``CheckResult`` mappings, so a stored measurement can be re-scored under any profile. The
+score types are frozen dataclasses that round-trip through ``domeinwacht.serde`` (store a ``DomainScore``, reload
+it, combine with ``score_organisation``); ``to_json()`` gives the presentation form.
 
 How a check's status counts under a requirement (docs/POLICIES.md explains this with a worked example):
 
@@ -160,7 +162,7 @@ class StandardScore:
 
     name: str
     outcome: Outcome
-    statuses: Mapping[str, Status]  # check id -> status, for every check of the standard with a result
+    statuses: dict[str, Status]  # check id -> status, for every check of the standard with a result
     failing: tuple[str, ...] = ()  # required checks not met
     not_measured: tuple[str, ...] = ()  # required checks that errored
     deadline: date | None = None
@@ -191,7 +193,7 @@ class CategoryScore:
     percentage: int | None
     earned: int
     maximum: int
-    per_server: Mapping[str, int] = field(default_factory=dict)  # server -> percentage
+    per_server: dict[str, int] = field(default_factory=dict)  # server -> percentage
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -514,10 +516,10 @@ class OrgScore:
     domains: int
     standards: tuple[StandardShare, ...]
     traffic_light: TrafficLight
-    lights: Mapping[str, int]  # colour -> number of domains
-    findings_by_severity: Mapping[str, int]  # unexplained findings over all domains
+    lights: dict[str, int]  # colour -> number of domains
+    findings_by_severity: dict[str, int]  # unexplained findings over all domains
     explained_findings: int
-    internetnl: Mapping[str, int | None] = field(default_factory=dict)  # mean web/mail/total percentage
+    internetnl: dict[str, int | None] = field(default_factory=dict)  # mean web/mail/total percentage
 
     def share(self, standard: str) -> StandardShare:
         for share in self.standards:
