@@ -103,7 +103,9 @@ class KeyCache:
             return self._memo[memo_key]
         path = self.directory / f"{memo_key}.key"
         if path.exists():
-            loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
+            loaded = serialization.load_pem_private_key(
+                path.read_bytes(), password=None, unsafe_skip_rsa_key_validation=True
+            )
             assert isinstance(loaded, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey)
             key: PrivateKey = loaded
         else:

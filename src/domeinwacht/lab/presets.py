@@ -150,9 +150,12 @@ def security_txt(variant: str, host: str, now: dt.datetime) -> tuple[str, str, s
         f"Expires: {expires}",
         f"Encryption: https://{host}/pgp-key.txt",
         "Preferred-Languages: nl, en",
-        f"Canonical: https://{host}{path}",
         f"Policy: https://{host}/disclosure-policy",
     ]
+    if variant == "signed":
+        # a signed file should have Canonical (RFC 9116 2.3); unsigned ones leave it out so that generated
+        # clones serving the same file stay valid
+        lines.insert(-1, f"Canonical: https://{host}{path}")
     if variant == "no_contact":
         lines = [ln for ln in lines if not ln.startswith("Contact:")]
     ctype = "text/html; charset=utf-8" if variant == "wrong_type" else "text/plain; charset=utf-8"

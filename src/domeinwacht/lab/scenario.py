@@ -213,9 +213,16 @@ def parse(data: dict[str, Any], source: str = "") -> Scenario:
             sname, str(sconf["host"]).lower().rstrip("."), _merge(MAIL_SERVER_DEFAULTS, sconf)
         )
     targets: dict[str, Target] = {}
-    for tname, tconf in data["targets"].items():
+    raw_targets: dict[str, Any] = data["targets"]
+    for tname, tconf in raw_targets.items():
         name = str(tname).lower().rstrip(".")
         tconf = tconf or {}
+        if tconf.get("template"):
+            # A clone (generated scenarios): everything but the name comes from the template target.
+            base = raw_targets.get(tconf["template"])
+            if base is None or (base or {}).get("template"):
+                raise ScenarioError(f"target {name}: template {tconf['template']!r} is not a target")
+            tconf = {**base, **tconf}
         kind = tconf.get("kind", "both")
         if kind not in KINDS:
             raise ScenarioError(f"target {name}: unknown kind {kind!r}")
@@ -280,7 +287,7 @@ def load(path: str | Path | None = None) -> Scenario:
             raise ScenarioError(f"scenario file {p} does not exist")
         text, source = p.read_text(encoding="utf-8"), str(p)
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     except yaml.YAMLError as exc:
         raise ScenarioError(f"{source}: not valid YAML: {exc}") from exc
     scenario = parse(data, source)

@@ -11,6 +11,8 @@ import base64
 import datetime as dt
 import hashlib
 import json
+import os
+import re
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +23,17 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from domeinwacht.lab import addresses as A
 from domeinwacht.lab import pgp, presets
-from domeinwacht.lab.dnssec import Signing, SignedZone, Zone, render
+from domeinwacht.lab.dnssec import (
+    Rdata,
+    Signing,
+    SignedZone,
+    Zone,
+    apex_ns,
+    cache_key,
+    labels_of,
+    render,
+)
+from domeinwacht.lab.dnssec import wire as name_wire
 from domeinwacht.lab.pki import KeyCache, LabPKI, Leaf, cert_pem, key_pem
 from domeinwacht.lab.scenario import Scenario, Target
 
@@ -147,16 +159,16 @@ def build(
     world.addresses4 |= {A.NS_V4}
     world.addresses6 |= {A.NS_V6}
 
-    # Target zones (and TLDs other than test. on demand).
-    for t in scenario.targets.values():
+    # Target zones (and TLDs other than test. on demand); clones come after their templates.
+    originals = [t for t in scenario.targets.values() if not t.template]
+    clones = [t for t in scenario.targets.values() if t.template]
+    for t in originals:
         origin = t.name + "."
         tld = origin.split(".", 1)[1] if origin.count(".") > 1 else "."
         if tld not in zones and tld != ".":
             zone(tld, Signing("nsec3", "ecdsa256"), ["ns1", "ns2"])
         sign = t.dns.get("signing")
         signing = Signing(**sign) if sign else None
-        if signing and signing.key == "" and t.template:
-            signing = Signing(**{**sign, "key": f"dnssec-shared-{signing.algorithm}"})
         z = zone(origin, signing, list(t.dns["ns"]))
         z.allow_axfr = bool(t.dns.get("axfr"))
         for caa in t.dns.get("caa") or []:
@@ -182,7 +194,7 @@ def build(
     leaf_files: dict[str, Leaf] = {}
     sectxt_signed_home = keys.directory.parent / "gnupg"
 
-    for t in scenario.targets.values():
+    for t in originals:
         z = zones[t.name + "."]
         info = world.targets[t.name] = TargetInfo(t.name, t.purpose, t.kind)
         if t.web is not None:
@@ -261,22 +273,76 @@ def build(
             if c["rate_limit"]:
                 world.counted.append((ms.name, ip, 25))
 
-    # Sign bottom-up so every parent publishes its children's DS.
-    signed: dict[str, SignedZone] = {}
+    clone_certs: dict[str, list[tuple[str, str]]] = {}  # template -> [(host, cert file)]
+    clone_hosts: dict[str, list[str]] = {}
+    for t in clones:
+        assert t.template is not None
+        tpl_zone = zones[t.template + "."]
+        tpl = scenario.targets[t.template]
+        tpl_info = world.targets[t.template]
+        signing = tpl_zone.signing
+        if signing is not None and not signing.key:
+            signing = Signing(
+                signing.denial, signing.algorithm, signing.bogus, signing.ds_digest,
+                key=f"dnssec-{t.template}-{signing.algorithm}",
+            )
+        skip = frozenset(
+            labels_of(ms.host)[: -len(labels_of(tpl_zone.origin))]
+            for ms in scenario.mail_servers.values()
+            if ms.host.endswith("." + t.template)
+        )
+        zones[t.name + "."] = Zone(
+            t.name + ".", signing=signing, clone_of=tpl_zone, clone_skip=skip
+        )
+        hosts = [h[: -len(t.template)] + t.name for h in tpl_info.hosts]
+        world.targets[t.name] = TargetInfo(
+            t.name, t.purpose, t.kind, list(tpl_info.ipv4), list(tpl_info.ipv6), list(tpl_info.mx),
+            hosts,
+        )
+        if tpl.web is not None:
+            leaf = pki.issue(tpl.web["cert"], tuple(hosts), f"web-{t.template}")
+            rel = f"certs/clones/{t.name}.pem"
+            world.files[rel] = key_pem(leaf.key) + leaf.fullchain_pem()
+            clone_hosts.setdefault(t.template, []).extend(hosts)
+            clone_certs.setdefault(t.template, []).extend((h, f"{run_dir}/{rel}") for h in hosts)
+        policy = mta_sts_hosts.get(f"mta-sts.{t.template}")
+        if policy is not None:
+            mta_sts_hosts[f"mta-sts.{t.name}"] = policy
+    for i, server in enumerate(nginx_servers):
+        for tpl_name in list(clone_hosts) if "@@" in server else []:
+            if f"@@NAMES:{tpl_name}@@" not in server:
+                continue
+            server = server.replace(f"@@NAMES:{tpl_name}@@", " ".join(clone_hosts[tpl_name]))
+            server = server.replace(f"@@CERT:{tpl_name}@@", f"$dwcert_{_ident(tpl_name)}")
+        nginx_servers[i] = server
+    for tpl_name, entries in clone_certs.items():
+        default = f"{run_dir}/certs/web-{tpl_name}.pem"
+        nginx_servers.insert(
+            0,
+            f"    map $ssl_server_name $dwcert_{_ident(tpl_name)} {{\n        default {default};\n"
+            + "".join(f"        {h} {path};\n" for h, path in entries)
+            + "    }\n",
+        )
+    for i, server in enumerate(nginx_servers):
+        server = re.sub(r" ?@@NAMES:[^@]+@@", "", server)
+        nginx_servers[i] = re.sub(r"@@CERT:([^@]+)@@", lambda m: f"{run_dir}/certs/web-{m[1]}.pem", server)
+
+    # Sign bottom-up so every parent publishes its children's DS; clones (leaves) in parallel, cached.
+    signed: dict[str, SignedZone] = _render_clones(
+        [o for o, z in zones.items() if z.clone_of is not None], zones, keys, now
+    )
     for origin in sorted(zones, key=lambda o: (-(0 if o == "." else o.count(".")), o)):
         z = zones[origin]
         parent_origin = _parent(origin, zones)
         if parent_origin is not None:
             parent = zones[parent_origin]
-            # (the NS records were added when the child was declared)
-            for owner, _ttl, rdtype, rdata in z.records:
-                if owner == origin and rdtype == "NS":
-                    parent.add(origin, "NS", rdata)
-        s = render(z, keys, now)
+            for rdata in apex_ns(z):
+                parent.raw.append((labels_of(origin), _T_NS, 300, _ns_rdata(rdata)))
+        s = signed[origin] if origin in signed else _render_cached(z, keys, now)
         signed[origin] = s
         if parent_origin is not None:
-            for ds in s.ds:
-                zones[parent_origin].add(origin, "DS", ds)
+            for item in s.ds_raw:
+                zones[parent_origin].raw.append((labels_of(origin), _T_DS, 300, item))
     world.zone_names = sorted(zones)
     for origin, s in signed.items():
         world.files[f"knot/zones/{_zone_file(origin)}"] = s.text.encode()
@@ -338,6 +404,61 @@ def build(
         "name_servers": {k: v for k, v in A.INFRA.items() if k.startswith("ns") or k == "lame"},
     }
     return world
+
+
+_T_NS, _T_DS = 2, 43
+_FORK: dict[str, Any] = {}
+
+
+def _render_cached(z: Zone, keys: KeyCache, now: dt.datetime) -> SignedZone:
+    """``render(z)``, reusing a signed text made earlier the same day (keys/cache/../zones/)."""
+    if z.signing is None:
+        return render(z, keys, now)
+    day = now.strftime("%Y-%m-%d")
+    path = keys.directory.parent / "zones" / f"{cache_key(z, day)}.json"
+    if path.exists():
+        data = json.loads(path.read_text())
+        return SignedZone(
+            data["text"], data["ds"], data["dnskeys"], [(bytes.fromhex(w), t) for w, t in data["ds_raw"]]
+        )
+    # sign as of the start of the day, so that a cached text is as valid as a fresh one
+    start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    s = render(z, keys, start)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"text": s.text, "ds": s.ds, "dnskeys": s.dnskeys,
+                               "ds_raw": [(w.hex(), t) for w, t in s.ds_raw]}))
+    tmp.replace(path)
+    return s
+
+
+def _render_one(origin: str) -> tuple[str, SignedZone]:
+    return origin, _render_cached(_FORK["zones"][origin], _FORK["keys"], _FORK["now"])
+
+
+def _render_clones(
+    origins: list[str], zones: dict[str, Zone], keys: KeyCache, now: dt.datetime
+) -> dict[str, SignedZone]:
+    """Render generated (clone) zones on every core: they are leaves, independent of each other."""
+    if len(origins) < 200:
+        return {o: _render_cached(zones[o], keys, now) for o in origins}
+    import multiprocessing
+
+    _FORK.update(zones=zones, keys=keys, now=now)
+    try:
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(max(1, min(4, os.cpu_count() or 1))) as pool:
+            return dict(pool.imap_unordered(_render_one, origins, chunksize=64))
+    finally:
+        _FORK.clear()
+
+
+def _ns_rdata(target: str) -> Rdata:
+    return name_wire(labels_of(target)), target.lower()
+
+
+def _ident(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "_", name)
 
 
 def _zone_file(origin: str) -> str:
@@ -428,7 +549,8 @@ def _web_target(
             else:
                 body80 = f"        root {root};\n" + sectxt_location
             servers.append(
-                f"    server {{\n        listen {listen_ip}:80;\n        server_name {names};\n"
+                f"    server {{\n        listen {listen_ip}:80;\n"
+                f"        server_name {names} @@NAMES:{t.name}@@;\n"
                 f"{body80}    }}\n"
             )
         if w["https"]:
@@ -437,10 +559,11 @@ def _web_target(
             ems = "" if tls["ems"] else "        ssl_conf_command Options -ExtendedMasterSecret;\n"
             early = "        ssl_early_data on;\n" if tls.get("early_data") else ""
             servers.append(
-                f"    server {{\n        listen {listen_ip}:443 ssl;\n        server_name {names};\n"
+                f"    server {{\n        listen {listen_ip}:443 ssl;\n"
+                f"        server_name {names} @@NAMES:{t.name}@@;\n"
                 f"        root {root};\n"
-                f"        ssl_certificate {run_dir}/certs/{label}.pem;\n"
-                f"        ssl_certificate_key {run_dir}/certs/{label}.pem;\n"
+                f"        ssl_certificate @@CERT:{t.name}@@;\n"
+                f"        ssl_certificate_key @@CERT:{t.name}@@;\n"
                 f"        ssl_protocols {' '.join(tls['protocols'])};\n"
                 f"        ssl_ciphers {tls['cipher_string']};\n"
                 f"        ssl_prefer_server_ciphers {'on' if tls['prefer_server'] else 'off'};\n"
