@@ -31,3 +31,41 @@ def finished(name="test", n=12, profile="nl-ptolu-2025", specs=None):
     measurement = planned(name, n, profile, specs)
     run_local(measurement)
     return measurement
+
+
+def stored(rows, *, name="stored", profile="nl-wdo", simulated=False):
+    """A finished measurement whose domains got the given verdicts (rows: domain, org, org type, {check: status}).
+
+    The verdicts go through the real sink and the policy engine's scoring, as a run would store them.
+    """
+    from domeinwacht.checks.result import CheckResult, Status
+    from domeinwacht.scan.executor import Evaluation, TargetOutcome
+    from domeinwacht.scan.single import DomainObservations
+    from domeinwacht.web.measurements import service
+    from domeinwacht.web.measurements.evaluation import score
+    from domeinwacht.web.measurements.sink import DatabaseSink
+
+    measurement = planned(
+        name=name,
+        profile=profile,
+        specs=[TargetSpec(domain, None, org, org_type) for domain, org, org_type, _ in rows],
+        selection={"simulated": True} if simulated else {},
+    )
+    service.mark_running(measurement)
+    keys = {t.domain: t for t in service.pending_targets(measurement)}
+    outcomes = []
+    for domain, _, _, verdicts in rows:
+        results = {
+            cid: CheckResult(
+                cid, Status(status), f"{cid} {status}", {"ip": "192.0.2.1"}, None if status == "pass" else "fix it"
+            )
+            for cid, status in verdicts.items()
+        }
+        observed = DomainObservations(domain, frozenset({"web"}), {}, {})
+        outcomes.append(
+            TargetOutcome(
+                keys[domain], observed, Evaluation(results, score(profile, results, measurement.observed_at)), 0.1
+            )
+        )
+    DatabaseSink(measurement).write(outcomes)
+    return service.finish(measurement)

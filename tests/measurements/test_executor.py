@@ -53,7 +53,7 @@ def test_targets_are_pulled_only_as_room_frees_up(fakescan, options, settings_fa
 
     def stream():
         nonlocal pulled
-        for target in targets(500):
+        for target in targets(200):
             pulled += 1
             yield target
 

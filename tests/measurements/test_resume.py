@@ -14,7 +14,7 @@ import pytest
 
 from measurements.conftest import PLUGIN, TESTS
 
-N = 300
+N = 200
 
 
 def _env(tmp_path: Path, log: Path) -> dict[str, str]:
@@ -48,7 +48,7 @@ def _stored(db: Path) -> int:
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
-    """A 300-domain measurement killed with SIGKILL once at least 40 results are committed, then resumed."""
+    """A 200-domain measurement killed with SIGKILL once at least 40 results are committed, then resumed."""
     tmp_path = tmp_path_factory.mktemp("resume")
     listing = tmp_path / "domains.txt"
     listing.write_text("".join(f"gemeente{i:03d}.example.nl\n" for i in range(N)))
@@ -65,7 +65,7 @@ def run(tmp_path_factory):
             "--resolver",
             "127.0.0.1:9",
             "--in-flight",
-            "4",
+            "16",
             "--batch-size",
             "5",
             "--flush-seconds",

@@ -11,6 +11,7 @@ Results are committed in batches while the run goes on; a run killed half-way (e
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from datetime import UTC, datetime
@@ -131,41 +132,44 @@ def _plan(args: argparse.Namespace, backend: str) -> Any:
             raise UserError(f"--plugin {module}: cannot import ({exc})") from exc
     options = _scan_options(args)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    if args.org_type:
-        targets = selection.from_org_type(args.org_type)
-        chosen: dict[str, Any] = {"org_type": args.org_type}
-        name = args.name or f"{args.org_type}-{args.profile}-{stamp}"
-    else:
-        try:
-            handle = args.domains.open(encoding="utf-8")
-        except OSError as exc:
-            raise UserError(f"--domains {args.domains}: {exc.strerror or exc}") from exc
-        targets = selection.from_names(read_domains(handle))
-        chosen = {"domains_file": str(args.domains)}
-        name = args.name or f"{args.domains.stem}-{args.profile}-{stamp}"
     settings = ExecutorSettings(
         groups=_groups(args),
         max_in_flight=args.in_flight,
         batch_size=args.batch_size,
         flush_seconds=args.flush_seconds,
     )
-    try:
-        return service.create_measurement(
-            name=name,
-            profile=args.profile,
-            targets=targets,
-            options=options,
-            settings=settings,
-            selection=chosen,
-            backend=backend,
-            plugins=args.plugin,
-        )
-    except InvalidTarget as exc:
-        raise UserError(f"--domains {args.domains}: {exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise UserError(f"--domains {args.domains}: not UTF-8 text ({exc.reason})") from exc
-    except service.MeasurementError as exc:
-        raise UserError(str(exc)) from exc
+    with contextlib.ExitStack() as stack:
+        if args.org_type:
+            targets = selection.from_org_type(args.org_type)
+            chosen: dict[str, Any] = {"org_type": args.org_type}
+            name = args.name or f"{args.org_type}-{args.profile}-{stamp}"
+        else:
+            try:
+                handle = stack.enter_context(args.domains.open(encoding="utf-8"))
+            except OSError as exc:
+                raise UserError(f"--domains {args.domains}: {exc.strerror or exc}") from exc
+            targets = selection.from_names(read_domains(handle))
+            chosen = {"domains_file": str(args.domains)}
+            name = args.name or f"{args.domains.stem}-{args.profile}-{stamp}"
+        if args.lab:
+            chosen["simulated"] = True  # lab targets: every report says so
+        try:
+            return service.create_measurement(
+                name=name,
+                profile=args.profile,
+                targets=targets,
+                options=options,
+                settings=settings,
+                selection=chosen,
+                backend=backend,
+                plugins=args.plugin,
+            )
+        except InvalidTarget as exc:
+            raise UserError(f"--domains {args.domains}: {exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise UserError(f"--domains {args.domains}: not UTF-8 text ({exc.reason})") from exc
+        except service.MeasurementError as exc:
+            raise UserError(str(exc)) from exc
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,8 +1,9 @@
 """From a policy profile to an evaluator: stored or fresh observations -> verdicts and score.
 
 The checks run under a ``CheckContext`` whose time is the measurement's ``observed_at`` (so re-evaluating an old
-measurement gives the verdicts of then) and whose TLS profile is the one the policy profile names. Scores come from
-the policy engine (``domeinwacht.policy.scoring.score_domain``) when it knows the profile.
+measurement gives the verdicts of then) and whose NCSC TLS profile is the one the policy profile names
+(``nl-wdo`` -> ``ncsc-2.1.1``). The score is the policy engine's ``score_domain(...).to_json()`` with deadlines
+judged at ``observed_at``, plus the verdict counts.
 """
 
 from __future__ import annotations
@@ -15,43 +16,19 @@ from typing import Any
 
 from domeinwacht.checks.registry import CheckContext
 from domeinwacht.checks.result import CheckResult
+from domeinwacht.policy import available, load_profile, score_domain
 from domeinwacht.scan.env import ScanOptions
 from domeinwacht.scan.executor import Evaluation, Evaluator
 from domeinwacht.scan.single import DomainObservations, evaluate_domain
-from domeinwacht.serde import to_jsonable
-
-# The profiles of shared/standards/POLICIES.md, with the NCSC TLS guideline version each one applies.
-TLS_PROFILE = {
-    "nl-wdo": "ncsc-2.1.1",
-    "nl-ptolu-2025": "ncsc-2025-05",
-    "internetnl": "ncsc-2025-05",
-    "us-bod-18-01": "ncsc-2025-05",
-}
 
 
 def known_profiles() -> tuple[str, ...]:
-    """Profile names the policy engine ships (falls back to POLICIES.md's list while it has none)."""
-    try:
-        from domeinwacht.policy import profiles as policy_profiles
-    except ImportError:
-        return tuple(TLS_PROFILE)
-    names = getattr(policy_profiles, "PROFILE_NAMES", None) or getattr(policy_profiles, "available", None)
-    if callable(names):
-        names = names()
-    return tuple(names) if names else tuple(TLS_PROFILE)
+    """The policy profiles shipped with the policy engine."""
+    return available()
 
 
 def tls_profile(profile: str) -> str:
-    try:
-        from domeinwacht.policy import profiles as policy_profiles
-
-        loaded = policy_profiles.load(profile)  # type: ignore[attr-defined]
-        value = getattr(loaded, "tls_profile", None)
-        if isinstance(value, str):
-            return value
-    except (ImportError, AttributeError, KeyError, ValueError):
-        pass
-    return TLS_PROFILE.get(profile, "ncsc-2025-05")
+    return load_profile(profile).tls_profile
 
 
 def check_options(options: ScanOptions) -> dict[str, Any]:
@@ -69,28 +46,19 @@ def context(profile: str, observed_at: datetime, options: ScanOptions) -> CheckC
     return CheckContext(profile=tls_profile(profile), now=observed_at, options=check_options(options))
 
 
-def score(profile: str, domain: str, results: Mapping[str, CheckResult]) -> dict[str, Any]:
+def score(profile: str, results: Mapping[str, CheckResult], observed_at: datetime) -> dict[str, Any]:
     """The policy engine's score for one domain as JSON, plus the verdict counts."""
-    counts = Counter(r.status.value for r in results.values())
-    out: dict[str, Any] = {"counts": dict(sorted(counts.items()))}
-    try:
-        from domeinwacht.policy.scoring import score_domain
-    except ImportError:
-        return out
-    value = score_domain(results, profile)  # type: ignore[call-arg,arg-type]
-    jsonable = value.to_json() if hasattr(value, "to_json") else to_jsonable(value)
-    if isinstance(jsonable, dict):
-        out.update(jsonable)
-    else:
-        out["score"] = jsonable
+    out: dict[str, Any] = score_domain(results, profile, as_of=observed_at.date()).to_json()
+    out["counts"] = dict(sorted(Counter(r.status.value for r in results.values()).items()))
     return out
 
 
 def make_evaluator(profile: str, observed_at: datetime, options: ScanOptions) -> Evaluator:
     ctx = context(profile, observed_at, options)
+    load_profile(profile)  # an unknown profile fails here, before any probe
 
     def evaluate(observed: DomainObservations) -> Evaluation:
         results = evaluate_domain(observed, ctx)
-        return Evaluation(results, score(profile, observed.domain, results))
+        return Evaluation(results, score(profile, results, observed_at))
 
     return evaluate

@@ -140,14 +140,16 @@ class _ChildModel(models.Model):
 class Target(_ChildModel):
     """A planned target. It is done when its ``Result`` row is committed; resuming measures the others.
 
-    The organisation is recorded as it was when the measurement was planned (``organisation_name``,
-    ``organisation_type``), so that the published figures do not change when the register does.
+    ``organisation`` links the register's owner when it is known; its name and type are also recorded as they
+    were when the measurement was planned, so that the published figures do not change when the register does.
     """
 
     measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="targets")
     position = models.PositiveIntegerField()
     domain = models.CharField(max_length=253)
-    organisation_ref = models.BigIntegerField(null=True, blank=True)  # register Organisation id
+    organisation = models.ForeignKey(
+        "register.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="measured_targets"
+    )
     organisation_name = models.CharField(max_length=300, blank=True, default="")
     organisation_type = models.CharField(max_length=64, blank=True, default="")
 

@@ -56,7 +56,7 @@ class TargetSpec:
     """A target to plan: the domain and, when the register knows it, its organisation."""
 
     domain: str
-    organisation_ref: int | None = None
+    organisation_id: int | None = None
     organisation_name: str = ""
     organisation_type: str = ""
 
@@ -158,7 +158,7 @@ def create_measurement(
                     measurement=measurement,
                     position=count + i,
                     domain=spec.domain,
-                    organisation_ref=spec.organisation_ref,
+                    organisation_id=spec.organisation_id,
                     organisation_name=spec.organisation_name,
                     organisation_type=spec.organisation_type,
                 )
@@ -302,7 +302,7 @@ def reevaluate(source: Measurement, profile: str, name: str | None = None) -> Me
         name=name,
         profile=profile,
         targets=(
-            TargetSpec(t.domain, t.organisation_ref, t.organisation_name, t.organisation_type)
+            TargetSpec(t.domain, t.organisation_id, t.organisation_name, t.organisation_type)
             for t in source.targets.order_by("position").iterator(chunk_size=PLAN_BATCH)
         ),
         options=scan_options(source),

@@ -1,0 +1,75 @@
+"""`domeinwacht measure`: plans, runs and stores; user mistakes end in one line and exit 2."""
+
+from __future__ import annotations
+
+import pytest
+
+from domeinwacht.cli import main
+from domeinwacht.web.measurements.models import Measurement, Result, Status
+from measurements.conftest import PLUGIN
+
+pytestmark = pytest.mark.django_db
+
+FAKE = ["--plugin", PLUGIN, "--group", "fakescan", "--resolver", "127.0.0.1:9", "--no-progress"]
+
+
+@pytest.fixture
+def no_setup(monkeypatch):
+    """pytest-django has set Django up; the CLI must not migrate inside the test transaction."""
+    monkeypatch.setattr("domeinwacht.web.django_setup.setup", lambda migrate=True: None)
+
+
+@pytest.fixture
+def listing(tmp_path):
+    path = tmp_path / "domains.txt"
+    path.write_text("# test\nalpha.example.nl\nbeta.example.nl\nALPHA.example.nl\n")
+    return path
+
+
+def test_measure_stores_a_finished_measurement(fakescan, no_setup, listing, capsys):
+    assert main(["measure", "--domains", str(listing), "--name", "cli", "--profile", "nl-wdo", *FAKE]) == 0
+    measurement = Measurement.objects.get(name="cli")
+    assert measurement.status == Status.FINISHED
+    assert sorted(Result.objects.filter(measurement=measurement).values_list("domain", flat=True)) == [
+        "alpha.example.nl",
+        "beta.example.nl",
+    ]
+    assert "finished 'cli': 2 domains" in capsys.readouterr().out
+
+
+def test_measure_keeps_the_selection_and_options(fakescan, no_setup, listing):
+    main(["measure", "--domains", str(listing), "--name", "cli", "--timeout", "7", *FAKE])
+    measurement = Measurement.objects.get(name="cli")
+    assert measurement.selection == {"domains_file": str(listing)}
+    assert measurement.options["scan"]["target_timeout"] == 7.0
+    assert measurement.options["executor"]["groups"] == ["fakescan"]
+
+
+def test_a_bad_line_in_the_list_is_a_one_line_error(fakescan, no_setup, tmp_path, capsys):
+    bad = tmp_path / "bad.txt"
+    bad.write_text("good.example.nl\nhttps://www.example.nl/\n")
+    assert main(["measure", "--domains", str(bad), *FAKE]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("domeinwacht: error: --domains") and "line 2" in err
+    assert not Measurement.objects.exists()
+
+
+def test_a_missing_list_is_a_one_line_error(no_setup, tmp_path, capsys):
+    assert main(["measure", "--domains", str(tmp_path / "none.txt")]) == 2
+    assert "No such file" in capsys.readouterr().err
+
+
+def test_an_unknown_profile_is_a_one_line_error(fakescan, no_setup, listing, capsys):
+    assert main(["measure", "--domains", str(listing), "--profile", "nl-nope", *FAKE]) == 2
+    assert "unknown profile 'nl-nope'" in capsys.readouterr().err
+
+
+def test_resume_without_an_unfinished_measurement_is_a_one_line_error(no_setup, capsys):
+    assert main(["measure", "--resume"]) == 2
+    assert capsys.readouterr().err == "domeinwacht: error: there is no unfinished measurement to resume\n"
+
+
+def test_measure_needs_a_selection(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["measure", "--profile", "nl-wdo"])
+    assert exit_info.value.code == 2
