@@ -9,7 +9,7 @@ from importlib import resources
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from domeinwacht.policy.catalogue import CHECK_IDS
@@ -227,7 +227,7 @@ documents = st.recursive(
 )
 
 
-@settings(deadline=None)  # the machine is shared: no per-example time limit
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # shared machine
 @given(documents)
 def test_any_document_loads_or_fails_with_a_profile_error(document):
     try:
@@ -236,7 +236,7 @@ def test_any_document_loads_or_fails_with_a_profile_error(document):
         assert str(exc).startswith("<profile>")
 
 
-@settings(deadline=None)  # the machine is shared: no per-example time limit
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # shared machine
 @given(st.sampled_from(sorted(CHECK_IDS)), st.sampled_from(list(Level)), st.booleans())
 def test_any_catalogue_id_at_any_level_loads(check_id, level, warnings_fail):
     document = yaml.safe_load(MINIMAL)
@@ -264,7 +264,7 @@ SHIPPED = yaml.safe_load(
 PATHS = [p for p in _paths(SHIPPED) if p]
 
 
-@settings(deadline=None)  # the machine is shared: no per-example time limit
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # shared machine
 @given(st.sampled_from(PATHS), documents)
 def test_shipped_profile_with_any_value_replaced_loads_or_fails_with_a_profile_error(path, value):
     document = copy.deepcopy(SHIPPED)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import assume, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from domeinwacht.checks.result import CheckResult, Status
@@ -43,14 +43,14 @@ def percentages(score: DomainScore) -> dict[str, int | None]:
     return found
 
 
-@settings(deadline=None)  # the machine is shared: no per-example time limit
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # shared machine
 @given(result_sets())
 def test_percentages_stay_within_0_and_100(statuses):
     for name, value in percentages(score_domain(statuses, PROFILE)).items():
         assert value is None or 0 <= value <= 100, name
 
 
-@settings(deadline=None)  # the machine is shared: no per-example time limit
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # shared machine
 @given(result_sets(), st.data())
 def test_turning_a_fail_into_a_pass_never_lowers_a_percentage(statuses, data):
     failing = sorted(k for k, r in statuses.items() if r.status is Status.FAIL)

@@ -6,7 +6,7 @@ import asyncio
 import json
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from domeinwacht.net import bgp
@@ -149,7 +149,7 @@ observations = st.builds(
 )
 
 
-@settings(deadline=None)  # the machine is shared: no per-example time limit
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # shared machine
 @given(observations)
 def test_any_observation_round_trips_through_json(obs):
     assert from_jsonable(RpkiObservation, to_jsonable(obs)) == obs

@@ -6,7 +6,7 @@ import gzip
 import ipaddress
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from domeinwacht.net.bgp import BgpDataError, load_routes, parse_routes
@@ -103,7 +103,7 @@ def test_error_names_the_file(tmp_path):
         load_routes(path)
 
 
-@settings(deadline=None)  # the machine is shared: no per-example time limit
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # shared machine
 @given(st.lists(st.text(max_size=40), max_size=5))
 def test_arbitrary_lines_load_or_fail_with_bgp_data_error(lines):
     try:
@@ -119,7 +119,7 @@ prefixes = st.builds(
 )
 
 
-@settings(deadline=None)  # the machine is shared: no per-example time limit
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # shared machine
 @given(st.lists(st.tuples(prefixes, st.integers(1, 2**32 - 1)), max_size=30), st.integers(0, 2**32 - 1))
 def test_lookup_equals_a_naive_scan_of_all_routes(routes, address_int):
     table = parse_routes([f"{network} {origin}" for network, origin in routes])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from domeinwacht.net.bgp import VrpTable, validate_route
@@ -75,7 +75,7 @@ def test_invalid_flag_covers_both_invalid_states():
 vrp_lists = st.lists(st.builds(Vrp, st.just("192.0.2.0/24"), st.integers(24, 32), st.integers(0, 5)), max_size=5)
 
 
-@settings(deadline=None)  # the machine is shared: no per-example time limit
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # shared machine
 @given(vrp_lists, st.integers(24, 32), st.one_of(st.none(), st.integers(0, 5)))
 def test_state_follows_the_rfc_6811_definition(covering, length, origin):
     state = validate_route(length, origin, covering)

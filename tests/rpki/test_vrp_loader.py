@@ -7,7 +7,7 @@ import ipaddress
 import json
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from domeinwacht.net.bgp import BgpDataError, load_vrps, parse_vrps
@@ -120,7 +120,7 @@ def test_non_utf8_file_names_the_line(tmp_path):
         load_vrps(path)
 
 
-@settings(deadline=None)  # the machine is shared: no per-example time limit
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # shared machine
 @given(st.text(max_size=200))
 def test_arbitrary_text_is_loaded_or_rejected_with_bgp_data_error(text):
     try:
@@ -141,7 +141,7 @@ ipv6_prefixes = st.builds(
 )
 
 
-@settings(deadline=None)  # the machine is shared: no per-example time limit
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # shared machine
 @given(
     st.lists(
         st.tuples(st.one_of(ipv4_prefixes, ipv6_prefixes), st.integers(0, 2**32 - 1), st.data()),
