@@ -42,6 +42,7 @@ __all__ = [
     "display_name",
     "hostname_from_url",
     "is_public_suffix",
+    "is_within",
     "normalise_hostname",
     "public_suffix",
     "registered_domain",
@@ -241,6 +242,9 @@ def hostname_from_url(url: str) -> str:
     text = url.strip()
     if not text:
         raise InvalidName("empty URL", url)
+    if "\\" in text:
+        # Browsers read a backslash as a slash, urllib does not: refuse rather than guess (parser differential).
+        raise InvalidName("URL contains a backslash", url)
     if "://" not in text:
         if re.match(r"^[a-z][a-z0-9+.-]*:(?!\d)", text, re.IGNORECASE):
             raise InvalidName(f"scheme {text.split(':', 1)[0]!r} is not a web address", url)
@@ -264,6 +268,14 @@ def hostname_from_url(url: str) -> str:
         return normalise_hostname(raw_host)
     except InvalidName as exc:
         raise InvalidName(exc.reason, url) from None
+
+
+def is_within(hostname: str, domain: str) -> bool:
+    """Whether ``hostname`` is ``domain`` or a name under it (label-wise: ``xamsterdam.nl`` is not under
+    ``amsterdam.nl``). Both are normalised first."""
+    host = normalise_hostname(hostname, allow_public_suffix=True)
+    parent = normalise_hostname(domain, allow_public_suffix=True)
+    return host == parent or host.endswith("." + parent)
 
 
 def display_name(hostname: str) -> str:

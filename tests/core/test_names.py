@@ -11,6 +11,7 @@ from domeinwacht.names import (
     display_name,
     hostname_from_url,
     is_public_suffix,
+    is_within,
     normalise_hostname,
     public_suffix,
     registered_domain,
@@ -246,3 +247,23 @@ def test_any_url_text_gives_a_host_or_invalid_name(text):
         assert exc.reason
     else:
         assert host == normalise_hostname(host)
+
+
+def test_url_with_a_backslash_is_refused():
+    # WHATWG parsers read https://www.example.nl\@evil.example as host www.example.nl; urllib would say evil.example.
+    with pytest.raises(InvalidName, match="backslash"):
+        hostname_from_url("https://www.example.nl\\@evil.example/")
+
+
+@pytest.mark.parametrize(
+    ("host", "domain", "expected"),
+    [
+        ("www.amsterdam.nl", "amsterdam.nl", True),
+        ("amsterdam.nl", "amsterdam.nl", True),
+        ("WWW.Amsterdam.NL.", "amsterdam.nl", True),
+        ("xamsterdam.nl", "amsterdam.nl", False),
+        ("amsterdam.nl", "www.amsterdam.nl", False),
+    ],
+)
+def test_is_within_compares_whole_labels(host, domain, expected):
+    assert is_within(host, domain) is expected
