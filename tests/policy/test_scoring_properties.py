@@ -63,7 +63,7 @@ def test_turning_a_fail_into_a_pass_never_lowers_a_percentage(statuses, data):
     improved = {**statuses, check_id: CheckResult(check_id, Status.PASS, "fixed", evidence)}
     after = score_domain(improved, PROFILE)
     old, new = percentages(before), percentages(after)
-    assert old.keys() == new.keys()
+    assert old.keys() <= new.keys()  # a server with nothing scored before may get a percentage now
     for name, value in old.items():
         if value is not None:
             assert new[name] is not None
