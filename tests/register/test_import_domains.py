@@ -256,3 +256,13 @@ def test_a_concurrent_insert_of_the_same_domain_is_one_clear_error_and_writes_no
     with pytest.raises(ImportError_, match="changed during the import"):
         import_domains(write_csv(tmp_path / "d.csv", rows))
     assert not Domain.objects.filter(name__startswith="race-").exists()
+
+
+def test_an_oin_typed_as_a_number_in_a_spreadsheet_is_found(imported, tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["domain", "organisation"])
+    workbook.active.append(["amsterdam.nl", 1002564440000])  # 00000001002564440000 without its leading zeros
+    path = tmp_path / "oin.xlsx"
+    workbook.save(path)
+    report = import_domains(path)
+    assert report.rows[0].status is RowStatus.ACCEPTED, report.rows[0].reason

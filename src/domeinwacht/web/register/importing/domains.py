@@ -149,12 +149,20 @@ def _read_xlsx(path: Path, data: bytes) -> list[list[str]]:
         for count, values in enumerate(sheet.iter_rows(values_only=True)):
             if count > MAX_ROWS:
                 raise ImportError_(f"{path} has more than {MAX_ROWS} rows")
-            cells = ["" if v is None else str(v) for v in values]
+            cells = [_xlsx_cell(v) for v in values]
             if any(c.strip() for c in cells):
                 rows.append(cells)
         return rows
     finally:
         workbook.close()
+
+
+def _xlsx_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a number typed into a spreadsheet cell, such as an OIN or KvK number
+    return str(value)
 
 
 def _column(header: Sequence[str], names: Sequence[str]) -> int | None:
@@ -185,7 +193,10 @@ class OrganisationIndex:
 
     def find(self, text: str) -> Organisation:
         """The one organisation ``text`` names; raises LookupError with the reason."""
-        found = self._keys.get(text.strip().casefold(), set())
+        key = text.strip().casefold()
+        found = self._keys.get(key, set())
+        if not found and key.isdigit() and len(key) < 20:
+            found = self._keys.get(key.zfill(20), set())  # an OIN whose leading zeros a spreadsheet dropped
         if not found:
             raise LookupError(f"unknown organisation {text!r}")
         if len(found) > 1:
