@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from domeinwacht.checks.registry import CheckContext
@@ -19,7 +18,7 @@ from domeinwacht.checks.result import CheckResult
 from domeinwacht.policy import available, load_profile, score_domain
 from domeinwacht.scan.env import ScanOptions
 from domeinwacht.scan.executor import Evaluation, Evaluator
-from domeinwacht.scan.single import DomainObservations, evaluate_domain
+from domeinwacht.scan.single import DomainObservations, check_context, evaluate_domain
 
 
 def known_profiles() -> tuple[str, ...]:
@@ -31,19 +30,9 @@ def tls_profile(profile: str) -> str:
     return load_profile(profile).tls_profile
 
 
-def check_options(options: ScanOptions) -> dict[str, Any]:
-    """What checks may need from the scan options (as `domeinwacht check` passes them)."""
-    extra: dict[str, Any] = {}
-    if options.ca_file is not None and Path(options.ca_file).is_file():
-        extra["ca_file"] = str(options.ca_file)
-        extra["ca_pem"] = Path(options.ca_file).read_bytes()
-    if options.dkim_selectors:
-        extra["dkim_selectors"] = tuple(options.dkim_selectors)
-    return extra
-
-
 def context(profile: str, observed_at: datetime, options: ScanOptions) -> CheckContext:
-    return CheckContext(profile=tls_profile(profile), now=observed_at, options=check_options(options))
+    """The same context `domeinwacht check` uses, with the profile's TLS guideline and the observation time."""
+    return check_context(options, tls_profile(profile), observed_at)
 
 
 def score(profile: str, results: Mapping[str, CheckResult], observed_at: datetime) -> dict[str, Any]:
