@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import ssl
 import time
 import tracemalloc
+import warnings
 
 import pytest
 
@@ -397,3 +399,61 @@ def test_a_body_that_stalls_after_the_headers_keeps_the_headers_and_says_why_it_
     assert response.body == b"ab"
     assert response.body_truncated
     assert response.body_error == "body not complete within the time limit"
+
+
+def test_a_tls_1_0_only_server_is_still_read_with_legacy_settings_and_marked_unverified(pki: Pki):
+    async def scenario():
+        context = pki.server_context()
+        with warnings.catch_warnings():  # a legacy server is the point of this test
+            warnings.simplefilter("ignore", DeprecationWarning)
+            context.minimum_version = ssl.TLSVersion.TLSv1
+            context.maximum_version = ssl.TLSVersion.TLSv1
+        context.set_ciphers("ALL:@SECLEVEL=0")
+
+        async def handler(reader, writer):
+            await _drain_request(reader)
+            writer.write(b"HTTP/1.1 200 OK\r\nX-Content-Type-Options: nosniff\r\nContent-Length: 0\r\n\r\n")
+            await writer.drain()
+
+        server = await serve(handler, context)
+        async with server:
+            return await client(ca_file=pki.ca_file).get(f"https://example.nl:{port_of(server)}/", "127.0.0.1")
+
+    response = run(scenario())
+    assert response.header("x-content-type-options") == "nosniff"
+    assert response.tls_verified is False
+    assert response.tls_error and "legacy TLS settings" in response.tls_error
+
+
+def test_a_request_after_the_targets_deadline_is_not_made():
+    async def scenario():
+        late = HttpClient(
+            guard=AddressGuard(allow_non_public=True),
+            limits=FAST,
+            deadline=asyncio.get_running_loop().time() - 1,
+        )
+        with pytest.raises(HttpTimeoutError) as info:
+            await late.get("http://example.nl:9/", "127.0.0.1")
+        return info.value, late.connections
+
+    error, connections = run(scenario())
+    assert error.reason == "the time budget of this target is used up"
+    assert connections == 0
+
+
+def test_an_unusable_ca_file_does_not_lose_the_response_and_says_why(pki: Pki, tmp_path):
+    async def scenario():
+        async def handler(reader, writer):
+            await _drain_request(reader)
+            writer.write(b"HTTP/1.1 204 No Content\r\n\r\n")
+            await writer.drain()
+
+        server = await serve(handler, pki.server_context())
+        async with server:
+            broken = client(ca_file=tmp_path / "missing.pem")
+            return await broken.get(f"https://example.nl:{port_of(server)}/", "127.0.0.1")
+
+    response = run(scenario())
+    assert response.status == 204
+    assert response.tls_verified is False
+    assert response.tls_error and "missing.pem unusable" in response.tls_error

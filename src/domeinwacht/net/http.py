@@ -136,7 +136,7 @@ def _map_errors(url: str, ip: str, limits: HttpLimits) -> Iterator[None]:
         yield
     except HttpError:
         raise
-    except TimeoutError as exc:  # asyncio.timeout around the whole request
+    except TimeoutError as exc:  # asyncio.timeout around the whole request (or the target's deadline)
         raise HttpTimeoutError(url, ip, f"no complete response within {limits.total:g}s") from exc
     except NonPublicAddressError as exc:
         raise HttpRefusedAddressError(url, ip, str(exc)) from exc
@@ -275,9 +275,14 @@ def make_ssl_context(ca_file: Path | None, *, verify: bool) -> ssl.SSLContext:
     if verify:
         context = ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
     else:
+        # Lenient: no verification, and the legacy versions and suites OpenSSL still has, so that we can
+        # read the headers of an old server (judging its TLS is net.tls's and the web.tls.* checks' job).
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
+        context.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED
+        with contextlib.suppress(ssl.SSLError):
+            context.set_ciphers("ALL:@SECLEVEL=0")
     return context
 
 
@@ -295,36 +300,59 @@ class HttpClient:
         limiter: Limiter | None = None,
         ca_file: Path | None = None,
         limits: HttpLimits | None = None,
+        deadline: float | None = None,
     ) -> None:
         self.guard = guard
+        self.deadline = deadline
         self.limits = limits or HttpLimits()
         self._limiter = limiter
-        self._verifying = make_ssl_context(ca_file, verify=True)
         self._lenient = make_ssl_context(None, verify=False)
+        self._verifying: ssl.SSLContext | None = None
+        self.ca_error: str | None = None
+        try:
+            self._verifying = make_ssl_context(ca_file, verify=True)
+        except (OSError, ssl.SSLError) as exc:
+            # A CA bundle we cannot load must not lose the observation: nothing verifies, and each
+            # response says why (the CLI rejects a bad --ca-file before a scan starts).
+            self.ca_error = f"CA file {ca_file} unusable: {exc}"
         self.connections = 0
 
     @classmethod
-    def for_env(cls, env: ScanEnv, limits: HttpLimits | None = None) -> HttpClient:
+    def for_env(cls, env: ScanEnv, limits: HttpLimits | None = None, deadline: float | None = None) -> HttpClient:
+        """A client with the run's guard, connection limits and CA file; ``deadline`` in event-loop time."""
         return cls(
             guard=env.guard,
             limiter=env_limiter(env),
             ca_file=env.options.ca_file,
             limits=limits,
+            deadline=deadline,
         )
 
     async def get(self, url: str, ip: str, *, max_body: int | None = None, accept: str = "*/*") -> HttpResponse:
         """GET ``url`` from ``ip``; never follows redirects. Raises ``HttpError`` subclasses.
 
         For https, a certificate that does not verify is recorded (``tls_verified=False``, ``tls_error``) and
-        the request is repeated without verification.
+        the request is repeated without verification. A handshake that fails with our default settings is
+        repeated once with legacy settings (old versions and suites); if that works the response is kept,
+        marked not verified, otherwise the first error is raised.
         """
         cap = self.limits.max_body if max_body is None else max_body
         if url.lower().startswith("https:"):
+            if self._verifying is None:
+                response = await self._once(url, ip, self._lenient, cap, accept, tls_verified=False)
+                return _with_tls_error(response, self.ca_error or "no CA bundle")
             try:
                 return await self._once(url, ip, self._verifying, cap, accept, tls_verified=True)
             except _TlsVerifyFailed as exc:
                 response = await self._once(url, ip, self._lenient, cap, accept, tls_verified=False)
                 return _with_tls_error(response, exc.reason)
+            except HttpTlsError as exc:
+                try:
+                    response = await self._once(url, ip, self._lenient, cap, accept, tls_verified=False)
+                except HttpError:
+                    raise exc from None
+                reason = f"not verified: the handshake needs legacy TLS settings ({exc.reason})"
+                return _with_tls_error(response, reason)
         return await self._once(url, ip, None, cap, accept, tls_verified=None)
 
     async def _once(
@@ -344,11 +372,20 @@ class HttpClient:
         with _map_errors(url, ip, limits):
             self.guard.check(ip)
             async with hold:
+                total = limits.total
+                if self.deadline is not None:
+                    total = min(total, self.deadline - asyncio.get_running_loop().time())
+                    if total <= 0.05:
+                        raise HttpTimeoutError(url, ip, "the time budget of this target is used up")
                 transport = _PinnedTransport(ip, self.guard, context or self._lenient)
                 self.connections += 1
                 try:
-                    async with asyncio.timeout(limits.total):
-                        return await self._exchange(transport, url, ip, cap, accept, tls_verified=tls_verified)
+                    async with asyncio.timeout(total):
+                        return await self._exchange(
+                            transport, url, ip, cap, accept, total=total, tls_verified=tls_verified
+                        )
+                except TimeoutError as exc:
+                    raise HttpTimeoutError(url, ip, f"no complete response within {total:g}s") from exc
                 finally:
                     with contextlib.suppress(Exception):
                         await transport.aclose()
@@ -361,6 +398,7 @@ class HttpClient:
         cap: int,
         accept: str,
         *,
+        total: float,
         tls_verified: bool | None,
     ) -> HttpResponse:
         limits = self.limits
@@ -396,7 +434,7 @@ class HttpClient:
             body_error: str | None = None
             # The headers are in: a body that stalls or breaks must not lose them. The body gets
             # what is left of the total budget (minus a margin, so that this deadline fires first).
-            body_deadline = body_start + limits.total - min(0.25, limits.total / 10)
+            body_deadline = body_start + total - min(0.25, total / 10)
             try:
                 async with asyncio.timeout_at(body_deadline):
                     async for chunk in r.aiter_raw():

@@ -90,7 +90,9 @@ class _WebProbe:
             max_body=PAGE_BODY_CAP,
             max_redirects=MAX_REDIRECTS,
         )
-        self.client = HttpClient.for_env(env, self.limits)
+        # Leave a fifth of the target's budget for assembling results; requests past it end with a reason.
+        deadline = asyncio.get_running_loop().time() + options.target_timeout * 0.8
+        self.client = HttpClient.for_env(env, self.limits, deadline=deadline)
         self.limiter = env_limiter(env)
 
     async def lookup(self, host: str, rdtype: str) -> AddressLookup:
@@ -264,9 +266,8 @@ async def _observe_host(
     return WebHost(host, a, aaaa, tuple(endpoints), tlsa)
 
 
-async def _web_tls(env: ScanEnv, hosts: Sequence[WebHost], port: int) -> tuple[TlsObservation, ...]:
+async def _web_tls(env: ScanEnv, pairs: Sequence[tuple[str, str]], port: int) -> tuple[TlsObservation, ...]:
     """``probe_tls`` for every (host, address) pair: the certificate may differ per name (SNI)."""
-    pairs = [(host.name, ep.ip) for host in hosts for ep in host.endpoints]
 
     async def one(name: str, ip: str) -> TlsObservation:
         async def run() -> TlsObservation:
@@ -277,11 +278,10 @@ async def _web_tls(env: ScanEnv, hosts: Sequence[WebHost], port: int) -> tuple[T
     return tuple(await asyncio.gather(*(one(name, ip) for name, ip in pairs)))
 
 
-async def _web_rpki(env: ScanEnv, hosts: Sequence[WebHost]) -> RpkiObservation:
+async def _web_rpki(env: ScanEnv, pairs: Sequence[tuple[str, str]]) -> RpkiObservation:
     owner: dict[str, str] = {}
-    for host in hosts:
-        for ep in host.endpoints:
-            owner.setdefault(ep.ip, host.name)
+    for name, ip in pairs:
+        owner.setdefault(ip, name)
     return await observe_rpki(list(owner), env, hosts=owner)
 
 
@@ -307,19 +307,20 @@ async def observe_web(
     # security.txt is judged on the domain itself (www only when the domain has no address): fetch it there.
     resolving = [name for name, (a, aaaa) in zip(names, lookups, strict=True) if a.addresses or aaaa.addresses]
     sectxt_host = resolving[0] if resolving else None
-    hosts = await asyncio.gather(
-        *(
-            _observe_host(probe, name, a, aaaa, with_security_txt=name == sectxt_host)
-            for name, (a, aaaa) in zip(names, lookups, strict=True)
-        )
+    pairs = [(name, ip) for name, (a, aaaa) in zip(names, lookups, strict=True) for ip in a.addresses + aaaa.addresses]
+    # HTTP, TLS and RPKI run side by side: the TLS prober has its own per-target budget.
+    hosts, tls, rpki = await asyncio.gather(
+        asyncio.gather(
+            *(
+                _observe_host(probe, name, a, aaaa, with_security_txt=name == sectxt_host)
+                for name, (a, aaaa) in zip(names, lookups, strict=True)
+            )
+        ),
+        _web_tls(env, pairs, ports[1]),
+        _web_rpki(env, pairs),
     )
     observation = WebObservation(domain, tuple(hosts), http_port=ports[0], https_port=ports[1])
-    result: dict[str, object] = {"web": observation}
-    web_hosts_seen = observation.web_hosts
-    tls, rpki = await asyncio.gather(_web_tls(env, web_hosts_seen, ports[1]), _web_rpki(env, web_hosts_seen))
-    result["web_tls"] = tls
-    result["web_rpki"] = rpki
-    return result
+    return {"web": observation, "web_tls": tls, "web_rpki": rpki}
 
 
 __all__ = ["PRODUCES", "observe_web", "web_hosts"]
