@@ -349,6 +349,17 @@ class FakeNet:
                 seen.add(current)
                 continue
             nxdomain = not zone.exists(current)
+            wild = self._wildcard(zone, current, qt) if nxdomain else None
+            if wild is not None:  # RFC 4035 §3.1.3.3: the expansion, its RRSIG, and proof the name is absent
+                rrset, sig = wild
+                response.answer.append(rrset)
+                if dnssec and zone.signed:
+                    response.answer.append(sig)
+                    if current not in self.strip_denial:
+                        cover = zone.nsec_covering(current) if zone.denial == "nsec" else None
+                        if cover is not None:
+                            self._put(response.authority, zone, cover, True)
+                break
             if nxdomain:
                 response.set_rcode(dns.rcode.NXDOMAIN)
             self._put(response.authority, zone, zone.records[(zone.origin, dns.rdatatype.SOA)], dnssec)
@@ -357,6 +368,20 @@ class FakeNet:
             break
         # through the wire, as a real resolver's answer would come (and so that the section index is built)
         return dns.message.from_wire(response.to_wire(max_size=65535))
+
+    @staticmethod
+    def _wildcard(zone: Zone, qname: Name, rdtype: int) -> tuple[dns.rrset.RRset, dns.rrset.RRset] | None:
+        encloser = qname.parent()
+        while not zone.exists(encloser):
+            encloser = encloser.parent()
+        wild = dns.name.Name((b"*", *encloser.labels))
+        rrset = zone.records.get((wild, rdtype))
+        if rrset is None:
+            return None
+        sig = zone.sigs.get((wild, rdtype))
+        expanded = dns.rrset.from_rdata_list(qname, rrset.ttl, list(rrset))
+        expanded_sig = dns.rrset.from_rdata_list(qname, rrset.ttl, list(sig)) if sig is not None else expanded
+        return expanded, expanded_sig
 
     async def query(self, qname: str, rdtype: str, *, dnssec: bool = False) -> Any:
         from domeinwacht.net.dns import answer_from_message

@@ -308,3 +308,21 @@ def test_a_flood_of_bad_signatures_is_cut_off_by_the_work_limit() -> None:
     result = run(net, "example.test.")
     assert result.status is DnssecStatus.BOGUS
     assert "gave up after 8 of 30 RRSIGs for example.test. A (work limit)" in result.reason
+
+
+def test_a_wildcard_expansion_with_its_nsec_proof_is_secure() -> None:
+    net, _root, _test, example = standard_tree()
+    example.add("*.example.test.", "A", "192.0.2.42")
+    net.rebuild()
+    result = run(net, "anything.example.test.")
+    assert result.status is DnssecStatus.SECURE, result.reason
+
+
+def test_a_wildcard_expansion_without_proof_is_bogus() -> None:
+    net, _root, _test, example = standard_tree()
+    example.add("*.example.test.", "A", "192.0.2.42")
+    net.rebuild()
+    net.strip_denial.add(name("anything.example.test."))
+    result = run(net, "anything.example.test.")
+    assert result.status is DnssecStatus.BOGUS
+    assert "wildcard expansion without NSEC/NSEC3 proof" in result.reason
