@@ -51,8 +51,14 @@ def test_merkle_leaf_encodes_an_x509_entry():
 @pytest.fixture
 def server():
     key = ec.generate_private_key(ec.SECP256R1())
-    entries = [{"leaf": base64.b64encode(f"cert{i}".encode()).decode(),
-                "chain": [base64.b64encode(b"inter").decode()], "timestamp": 1000 + i} for i in range(5)]
+    entries = [
+        {
+            "leaf": base64.b64encode(f"cert{i}".encode()).decode(),
+            "chain": [base64.b64encode(b"inter").decode()],
+            "timestamp": 1000 + i,
+        }
+        for i in range(5)
+    ]
     log = Log(entries, key)
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(log))
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -63,12 +69,12 @@ def server():
 
 
 def get(url: str):
-    with urllib.request.urlopen(url, timeout=5) as r:  # noqa: S310 - loopback test server
+    with urllib.request.urlopen(url, timeout=5) as r:
         return json.load(r)
 
 
 def test_get_sth_is_signed_over_the_tree_head(server):
-    base, log, key = server
+    base, _, key = server
     sth = get(f"{base}/ct/v1/get-sth")
     assert sth["tree_size"] == 5
     sig = base64.b64decode(sth["tree_head_signature"])
@@ -78,7 +84,7 @@ def test_get_sth_is_signed_over_the_tree_head(server):
 
 
 def test_get_entries_returns_the_range_and_bad_ranges_are_400(server):
-    base, _log, _key = server
+    base, _, _ = server
     entries = get(f"{base}/ct/v1/get-entries?start=1&end=2")["entries"]
     assert len(entries) == 2
     assert base64.b64decode(entries[0]["leaf_input"]).endswith(b"cert1\x00\x00")

@@ -49,7 +49,10 @@ def validate(zone: dns.zone.Zone, name: str, rdtype: str, when: dt.datetime = NO
     rrset = node.find_rdataset(dns.rdataclass.IN, dns.rdatatype.from_text(rdtype))
     sigs = node.find_rdataset(dns.rdataclass.IN, dns.rdatatype.RRSIG, dns.rdatatype.from_text(rdtype))
     dns.dnssec.validate_rrsig(
-        (dns.name.from_text(name), rrset), sigs[0], keys, now=when.timestamp(),
+        (dns.name.from_text(name), rrset),
+        sigs[0],
+        keys,
+        now=when.timestamp(),
         policy=dns.dnssec.allow_all_policy,
     )
 
@@ -59,8 +62,13 @@ def validate(zone: dns.zone.Zone, name: str, rdtype: str, when: dt.datetime = NO
 def test_every_authoritative_rrset_validates(keys, algorithm, denial):
     signed = render(make_zone(Signing(denial, algorithm)), keys, NOW)
     zone = load(signed.text)
-    for name, rdtype in [("example.test.", "SOA"), ("example.test.", "A"), ("www.example.test.", "AAAA"),
-                         ("lab._domainkey.example.test.", "TXT"), ("example.test.", "DNSKEY")]:
+    for name, rdtype in [
+        ("example.test.", "SOA"),
+        ("example.test.", "A"),
+        ("www.example.test.", "AAAA"),
+        ("lab._domainkey.example.test.", "TXT"),
+        ("example.test.", "DNSKEY"),
+    ]:
         validate(zone, name, rdtype)
 
 
@@ -112,8 +120,7 @@ def test_sha1_ds_digest_type(keys):
 def test_clone_zone_carries_template_records_under_its_own_name(keys):
     template = make_zone(Signing("nsec3"))
     template.add("_dmarc", "TXT", '"v=DMARC1; p=reject; rua=mailto:d@example.test"')
-    clone = Zone("other.test.", signing=Signing("nsec3", key="dnssec-example.test-ecdsa256"),
-                 clone_of=template)
+    clone = Zone("other.test.", signing=Signing("nsec3", key="dnssec-example.test-ecdsa256"), clone_of=template)
     zone = load(render(clone, keys, NOW).text, "other.test.")
     validate(zone, "www.other.test.", "AAAA")
     txt = zone.find_rdataset("_dmarc.other.test.", "TXT")[0].to_text()

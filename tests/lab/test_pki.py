@@ -37,9 +37,13 @@ def test_valid_leaf_chains_to_the_lab_root_through_the_intermediate(pki):
 
 @pytest.mark.parametrize(
     ("variant", "kind", "size"),
-    [("rsa1024", rsa.RSAPublicKey, 1024), ("rsa2048", rsa.RSAPublicKey, 2048),
-     ("rsa3072", rsa.RSAPublicKey, 3072), ("ecdsa256", ec.EllipticCurvePublicKey, 256),
-     ("ecdsa384", ec.EllipticCurvePublicKey, 384)],
+    [
+        ("rsa1024", rsa.RSAPublicKey, 1024),
+        ("rsa2048", rsa.RSAPublicKey, 2048),
+        ("rsa3072", rsa.RSAPublicKey, 3072),
+        ("ecdsa256", ec.EllipticCurvePublicKey, 256),
+        ("ecdsa384", ec.EllipticCurvePublicKey, 384),
+    ],
 )
 def test_key_variants_have_their_size(pki, variant, kind, size):
     key = pki.issue(variant, NAMES, f"t-{variant}").cert.public_key()

@@ -9,12 +9,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domeinwacht.lab.scenario import (
+    DNS_CHECKS,
     KIND_CHECKS,
     MAIL_CHECKS,
     PROFILES,
     STATUSES,
     WEB_CHECKS,
-    DNS_CHECKS,
     ScenarioError,
     load,
     parse,
@@ -51,10 +51,7 @@ def test_every_target_has_a_purpose(scenario):
 
 
 def test_every_target_declares_every_check_of_its_kind(scenario):
-    gaps = {
-        t.name: [c for c in KIND_CHECKS[t.kind] if not _covered(t, c)]
-        for t in scenario.targets.values()
-    }
+    gaps = {t.name: [c for c in KIND_CHECKS[t.kind] if not _covered(t, c)] for t in scenario.targets.values()}
     assert {k: v for k, v in gaps.items() if v} == {}
 
 
@@ -121,8 +118,12 @@ def test_missing_scenario_file_is_a_clear_error(tmp_path):
 
 
 def test_null_mx_spelling_becomes_the_null_mx():
-    s = parse({"mail_servers": {"m": {"host": "mx.x.test"}},
-               "targets": {"x.test": {"kind": "mail", "mail": {"mx": [None, "m"]}}}})
+    s = parse(
+        {
+            "mail_servers": {"m": {"host": "mx.x.test"}},
+            "targets": {"x.test": {"kind": "mail", "mail": {"mx": [None, "m"]}}},
+        }
+    )
     assert s.targets["x.test"].mail["mx"] == ["null", "m"]
 
 

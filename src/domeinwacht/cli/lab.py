@@ -15,10 +15,12 @@ def configure(subparsers: Any) -> None:
     )
     sub = parser.add_subparsers(dest="lab_command", metavar="ACTION")
     p_up = sub.add_parser("up", help="bring the lab up (idempotent)")
-    p_up.add_argument("--scenario", default=None,
-                      help="scenario YAML file, or a packaged scenario name (default: default)")
-    p_up.add_argument("--rtt-ms", type=int, default=0,
-                      help="add this round-trip delay (ms) on the wire between host and lab")
+    p_up.add_argument(
+        "--scenario", default=None, help="scenario YAML file, or a packaged scenario name (default: default)"
+    )
+    p_up.add_argument(
+        "--rtt-ms", type=int, default=0, help="add this round-trip delay (ms) on the wire between host and lab"
+    )
     p_up.add_argument("--json", action="store_true", help="print the status as JSON")
     p_up.set_defaults(handler=_up)
     p_down = sub.add_parser("down", help="take the lab down and remove everything it made")
@@ -29,8 +31,9 @@ def configure(subparsers: Any) -> None:
     p_gen = sub.add_parser("generate", help="write a generated scenario (demo or bench) to a file")
     p_gen.add_argument("kind", choices=("demo", "bench"))
     p_gen.add_argument("output", help="where to write the scenario YAML")
-    p_gen.add_argument("--organisations", default=None,
-                       help="organisation register directory (demo: the municipalities)")
+    p_gen.add_argument(
+        "--organisations", default=None, help="organisation register directory (demo: the municipalities)"
+    )
     p_gen.add_argument("--count", type=int, default=10000, help="bench: number of domains")
     p_gen.add_argument("--seed", type=int, default=1, help="random seed (same seed, same scenario)")
     p_gen.set_defaults(handler=_generate)
@@ -69,6 +72,7 @@ def _up(args: argparse.Namespace) -> int:
     if args.rtt_ms < 0 or args.rtt_ms > 10000:
         raise UserError("lab: --rtt-ms must be between 0 and 10000")
     doc = _call(manager.up, args.scenario, args.rtt_ms)
+    manager.register_cli_user()
     _print_status(doc, args.json)
     return 0
 

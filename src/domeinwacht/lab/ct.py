@@ -28,12 +28,7 @@ MAX_ENTRIES_PER_REQUEST = 256
 
 def merkle_leaf(timestamp_ms: int, cert_der: bytes) -> bytes:
     """MerkleTreeLeaf: version v1, timestamped_entry, x509_entry, no extensions (RFC 6962 3.4)."""
-    return (
-        struct.pack(">BBQH", 0, 0, timestamp_ms, 0)
-        + len(cert_der).to_bytes(3, "big")
-        + cert_der
-        + b"\x00\x00"
-    )
+    return struct.pack(">BBQH", 0, 0, timestamp_ms, 0) + len(cert_der).to_bytes(3, "big") + cert_der + b"\x00\x00"
 
 
 def mth(leaves: list[bytes]) -> bytes:
@@ -51,9 +46,7 @@ def mth(leaves: list[bytes]) -> bytes:
 class Log:
     def __init__(self, entries: list[dict[str, Any]], key: ec.EllipticCurvePrivateKey) -> None:
         self.entries = entries
-        self.leaves = [
-            merkle_leaf(int(e["timestamp"]), base64.b64decode(e["leaf"])) for e in entries
-        ]
+        self.leaves = [merkle_leaf(int(e["timestamp"]), base64.b64decode(e["leaf"])) for e in entries]
         self.root = mth(self.leaves)
         self.timestamp = int(time.time() * 1000)
         tbs = struct.pack(">BBQQ", 0, 1, self.timestamp, len(self.leaves)) + self.root
@@ -89,7 +82,7 @@ def make_handler(log: Log) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "dwlab-ct/1"
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             return
 
         def _json(self, code: int, body: dict[str, Any]) -> None:

@@ -45,8 +45,7 @@ def _lib() -> ctypes.CDLL:
     lib.nfq_create_queue.argtypes = [ctypes.c_void_p, ctypes.c_uint16, _CALLBACK, ctypes.c_void_p]
     lib.nfq_get_msg_packet_hdr.restype = ctypes.POINTER(_PacketHdr)
     lib.nfq_get_msg_packet_hdr.argtypes = [ctypes.c_void_p]
-    lib.nfq_set_verdict.argtypes = [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_uint32, ctypes.c_uint32,
-                                    ctypes.c_void_p]
+    lib.nfq_set_verdict.argtypes = [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_uint32, ctypes.c_uint32, ctypes.c_void_p]
     lib.nfq_set_mode.argtypes = [ctypes.c_void_p, ctypes.c_uint8, ctypes.c_uint32]
     lib.nfq_set_queue_maxlen.argtypes = [ctypes.c_void_p, ctypes.c_uint32]
     lib.nfq_set_queue_flags.argtypes = [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_uint32]
@@ -102,7 +101,7 @@ class Delayer:
             if readable:
                 while True:
                     try:
-                        n = self.sock.recv_into(buf)  # type: ignore[arg-type]
+                        n = self.sock.recv_into(buf)
                     except (BlockingIOError, InterruptedError):
                         break
                     except OSError:  # ENOBUFS: the kernel dropped messages; fail-open covers it

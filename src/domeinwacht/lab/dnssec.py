@@ -130,8 +130,8 @@ def _parse(zone: Zone) -> dict[tuple[Labels, int], tuple[int, list[Rdata]]]:
         entry = out.setdefault((labels_of(owner), rtype), (ttl, []))
         if item[0] not in {w for w, _ in entry[1]}:
             entry[1].append(item)
-    for owner_labels, rtype, ttl, item in zone.raw:
-        entry = out.setdefault((owner_labels, rtype), (ttl, []))
+    for owner_labels, raw_type, ttl, item in zone.raw:
+        entry = out.setdefault((owner_labels, raw_type), (ttl, []))
         if item[0] not in {w for w, _ in entry[1]}:
             entry[1].append(item)
     return out
@@ -148,12 +148,14 @@ def _rrsets(zone: Zone) -> dict[tuple[Labels, int], tuple[int, list[Rdata]]]:
     old, new = tpl.origin.rstrip(".").encode(), zone.origin.rstrip(".").encode()
     out: dict[tuple[Labels, int], tuple[int, list[Rdata]]] = {}
     for (rel, rtype), (ttl, rdatas) in tpl._relative.items():
-        if any(rel[len(rel) - len(skip):] == skip for skip in zone.clone_skip if len(rel) >= len(skip)):
+        if any(rel[len(rel) - len(skip) :] == skip for skip in zone.clone_skip if len(rel) >= len(skip)):
             continue
         if rtype == _T.TXT and any(old in w for w, _ in rdatas):
             # DMARC rua, TLS-RPT, SPF includes name the domain inside TXT text
-            rdatas = [_txt_rdata(w.replace(old, new), t.replace(old.decode(), new.decode()))
-                      if old in w else (w, t) for w, t in rdatas]
+            rdatas = [  # noqa: PLW2901
+                _txt_rdata(w.replace(old, new), t.replace(old.decode(), new.decode())) if old in w else (w, t)
+                for w, t in rdatas
+            ]
         out[(rel + suffix, rtype)] = (ttl, rdatas)
     return out
 
@@ -162,6 +164,10 @@ def _txt_rdata(wire_with_new_text: bytes, txt: str) -> Rdata:
     # re-encode the character-strings: lengths change with the name
     rd = dns.rdata.from_text(_IN, _T.TXT, txt)
     return rd.to_digestable(), rd.to_text()
+
+
+def _tt(rdtype: int) -> str:
+    return dns.rdatatype.to_text(dns.rdatatype.RdataType.make(rdtype))
 
 
 def _bitmap(types: set[int]) -> bytes:
@@ -178,7 +184,7 @@ def _bitmap(types: set[int]) -> bytes:
 
 
 def _types_text(types: set[int]) -> str:
-    return " ".join(_T.to_text(t) for t in sorted(types))
+    return " ".join(_tt(t) for t in sorted(types))
 
 
 def cache_key(zone: Zone, day: str) -> str:
@@ -197,7 +203,7 @@ def render(zone: Zone, keys: KeyCache | None = None, now: dt.datetime | None = N
     rrsets = _rrsets(zone)
     if zone.signing is None:
         lines = [
-            f"{text(o)} {ttl} IN {_T.to_text(t)} {rd_text}"
+            f"{text(o)} {ttl} IN {_tt(t)} {rd_text}"
             for (o, t), (ttl, rdatas) in rrsets.items()
             for _w, rd_text in rdatas
         ]
@@ -225,9 +231,7 @@ def _key(keys: KeyCache, name: str, spec: str, alg: int) -> _Key:
         assert isinstance(private, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey)
         # One combined signing key (CSK, flags 257) signs everything: RFC 6781 section 3.1 single-type.
         dnskey = dns.dnssec.make_dnskey(private.public_key(), alg, flags=257)
-        _KEY_MEMO[memo] = _Key(
-            private, alg, dnskey.to_digestable(), dnskey.to_text(), dns.dnssec.key_id(dnskey)
-        )
+        _KEY_MEMO[memo] = _Key(private, alg, dnskey.to_digestable(), dnskey.to_text(), dns.dnssec.key_id(dnskey))
     return _KEY_MEMO[memo]
 
 
@@ -296,29 +300,27 @@ def _sign(
             present = set(types_at.get(name, set()))
             if present and any(signed_type(name, t) for t in present):
                 present.add(_T.RRSIG)
-            nxt = hashed[(i + 1) % len(hashed)][0]
-            raw_next = base64.b32hexdecode(nxt.upper())
+            next_hash = hashed[(i + 1) % len(hashed)][0]
+            raw_next = base64.b32hexdecode(next_hash.upper())
             rd = (
                 b"\x01\x00\x00\x00\x00" + bytes([len(raw_next)]) + raw_next + _bitmap(present),
-                f"1 0 0 - {nxt} {_types_text(present)}".rstrip(),
+                f"1 0 0 - {next_hash} {_types_text(present)}".rstrip(),
             )
             denial.append(((h.encode(), *origin), _T.NSEC3, soa_ttl, rd))
 
     out: list[str] = []
-    for (name, rtype), (ttl, rdatas) in sorted(
-        rrsets.items(), key=lambda kv: (_canonical_key(kv[0][0]), kv[0][1])
-    ):
+    for (name, rtype), (ttl, rdatas) in sorted(rrsets.items(), key=lambda kv: (_canonical_key(kv[0][0]), kv[0][1])):
         owner = text(name)
-        tname = _T.to_text(rtype)
+        tname = _tt(rtype)
         out.extend(f"{owner} {ttl} IN {tname} {t}" for _w, t in rdatas)
         if not authoritative(name) or not signed_type(name, rtype):
             continue
         if signing.bogus == "missing_rrsig" and rtype in _NO_RRSIG_TYPES:
             continue
         out.append(signer.rrsig_text(name, rtype, ttl, [w for w, _t in rdatas]))
-    for name, rtype, ttl, (w, t) in denial:
-        out.append(f"{text(name)} {ttl} IN {_T.to_text(rtype)} {t}")
-        out.append(signer.rrsig_text(name, rtype, ttl, [w]))
+    for name, d_type, d_ttl, (d_wire, d_text) in denial:
+        out.append(f"{text(name)} {d_ttl} IN {_tt(d_type)} {d_text}")
+        out.append(signer.rrsig_text(name, d_type, d_ttl, [d_wire]))
 
     ds_key = key
     if signing.bogus == "ds_mismatch":
@@ -365,15 +367,19 @@ class _Signer:
     def rrsig_text(self, name: Labels, rtype: int, ttl: int, wires: list[bytes]) -> str:
         labels = len(name) - (1 if name and name[0] == b"*" else 0)
         header = struct.pack(
-            "!HBBIIIH", rtype, self.key.algorithm, labels, ttl, self.expiration, self.inception,
+            "!HBBIIIH",
+            rtype,
+            self.key.algorithm,
+            labels,
+            ttl,
+            self.expiration,
+            self.inception,
             self.key.tag,
         )
         rr_head = wire(name) + struct.pack("!HHI", rtype, _IN, ttl)
-        data = header + self.signer_wire + b"".join(
-            rr_head + struct.pack("!H", len(w)) + w for w in sorted(set(wires))
-        )
+        data = header + self.signer_wire + b"".join(rr_head + struct.pack("!H", len(w)) + w for w in sorted(set(wires)))
         sig = base64.b64encode(self._sign(data)).decode()
         return (
-            f"{text(name)} {ttl} IN RRSIG {_T.to_text(rtype)} {self.key.algorithm} {labels} {ttl} "
+            f"{text(name)} {ttl} IN RRSIG {_tt(rtype)} {self.key.algorithm} {labels} {ttl} "
             f"{self.times} {self.key.tag} {self.signer_text} {sig}"
         )

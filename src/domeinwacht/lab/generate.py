@@ -67,10 +67,7 @@ def _clone_targets(names: list[str], seed: int, label: str) -> dict[str, Any]:
     rng = random.Random(seed)
     templates = list(SPREAD)
     weights = [SPREAD[t] for t in templates]
-    return {
-        name: {"template": rng.choices(templates, weights)[0], "purpose": f"{label} (generated)"}
-        for name in names
-    }
+    return {name: {"template": rng.choices(templates, weights)[0], "purpose": f"{label} (generated)"} for name in names}
 
 
 def _scenario(name: str, description: str, clones: dict[str, Any]) -> dict[str, Any]:

@@ -43,8 +43,7 @@ def state_dir() -> Path:
 def require_root() -> None:
     if os.geteuid() != 0:
         raise LabError(
-            "the lab needs root (it creates a network namespace and runs servers on ports 25/53/80/443); "
-            "run it as root"
+            "the lab needs root (it creates a network namespace and runs servers on ports 25/53/80/443); run it as root"
         )
 
 
@@ -82,11 +81,7 @@ def up(scenario: str | None = None, rtt_ms: int = 0, *, quiet: bool = True) -> d
     with _locked(base):
         scen = load_scenario(scenario)
         current = status()
-        if (
-            current
-            and current.get("scenario_digest") == scen.digest
-            and current.get("rtt_ms") == rtt_ms
-        ):
+        if current and current.get("scenario_digest") == scen.digest and current.get("rtt_ms") == rtt_ms:
             return current
         if current or netns.exists() or POINTER.exists():
             _down_unlocked(base)
@@ -160,31 +155,85 @@ def _start_servers(run_dir: Path, keys: KeyCache, w: world.World, rtt_ms: int) -
         netns.run(ns(["postfix", "-c", str(run_dir / "postfix"), "start"]), timeout=120)
     for label, ip, port in w.counted:
         tool = "ip6tables" if ":" in ip else "iptables"
-        netns.run(ns([tool, "-A", "INPUT", "-d", ip, "-p", "tcp", "--dport", str(port), "--syn",
-                      "-m", "comment", "--comment", f"dwlab-count:{label}:{ip}"]))
+        netns.run(
+            ns(
+                [
+                    tool,
+                    "-A",
+                    "INPUT",
+                    "-d",
+                    ip,
+                    "-p",
+                    "tcp",
+                    "--dport",
+                    str(port),
+                    "--syn",
+                    "-m",
+                    "comment",
+                    "--comment",
+                    f"dwlab-count:{label}:{ip}",
+                ]
+            )
+        )
     ct_key = keys.get("ct-log", "ec256")
     from domeinwacht.lab.pki import key_pem
 
     (run_dir / "ct/log.key").write_bytes(key_pem(ct_key))
     v4, v6 = A.INFRA["ct"]
-    _spawn(ns([sys.executable, "-m", "domeinwacht.lab.ct", str(run_dir / "ct/entries.json"),
-               str(run_dir / "ct/log.key"), v4 or "", v6 or ""]), run_dir / "ct/ct.log")
+    _spawn(
+        ns(
+            [
+                sys.executable,
+                "-m",
+                "domeinwacht.lab.ct",
+                str(run_dir / "ct/entries.json"),
+                str(run_dir / "ct/log.key"),
+                v4 or "",
+                v6 or "",
+            ]
+        ),
+        run_dir / "ct/ct.log",
+    )
     if rtt_ms:
         from domeinwacht.lab import delay
 
         for tool in ("iptables", "ip6tables"):
             for chain, flag in (("INPUT", "-i"), ("OUTPUT", "-o")):
-                netns.run(ns([tool, "-I", chain, flag, netns.NS_IF, "-j", "NFQUEUE",
-                              "--queue-num", str(delay.QUEUE), "--queue-bypass"]))
-        _spawn(ns([sys.executable, "-m", "domeinwacht.lab.delay", str(rtt_ms / 2)]),
-               run_dir / "delay.log")
+                netns.run(
+                    ns(
+                        [
+                            tool,
+                            "-I",
+                            chain,
+                            flag,
+                            netns.NS_IF,
+                            "-j",
+                            "NFQUEUE",
+                            "--queue-num",
+                            str(delay.QUEUE),
+                            "--queue-bypass",
+                        ]
+                    )
+                )
+        _spawn(ns([sys.executable, "-m", "domeinwacht.lab.delay", str(rtt_ms / 2)]), run_dir / "delay.log")
+        deadline = time.monotonic() + 20
+        while b"delaying" not in (run_dir / "delay.log").read_bytes():  # bound to the queue
+            if time.monotonic() > deadline:
+                raise LabError(f"the delayer did not start: {(run_dir / 'delay.log').read_text()[-300:]}")
+            time.sleep(0.05)
 
 
 def _spawn(cmd: list[str], log: Path) -> None:
     """Start a background server detached from us (`setsid -f` forks, so we keep no child to reap)."""
     with open(log, "wb") as fh:
-        subprocess.run(["setsid", "-f", *cmd], stdout=fh, stderr=subprocess.STDOUT,
-                       stdin=subprocess.DEVNULL, check=True, timeout=30)
+        subprocess.run(
+            ["setsid", "-f", *cmd],
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            check=True,
+            timeout=30,
+        )
 
 
 def _tcp_ok(ip: str, port: int, timeout: float = 0.5) -> bool:
@@ -269,20 +318,41 @@ def register_user() -> Path:
 
 
 def unregister_user(path: Path) -> int:
-    """Forget ``path``; the number of other processes still using the lab."""
+    """Forget ``path``; the number of other users still registered (live processes, or the CLI)."""
     path.unlink(missing_ok=True)
-    others = 0
-    for entry in path.parent.glob("*") if path.parent.exists() else []:
+    return len(other_users())
+
+
+def other_users() -> list[str]:
+    """Other registered users of the running lab: live pytest processes, and ``cli`` after `lab up`."""
+    base = _pointer_state_dir() or state_dir()
+    users = base / "users"
+    out = []
+    for entry in sorted(users.glob("*")) if users.exists() else []:
+        if not entry.name.isdigit():
+            out.append(entry.name)  # a manual `lab up`: only `lab down` releases it
+            continue
+        pid = int(entry.name)
+        if pid == os.getpid():
+            continue
         try:
-            os.kill(int(entry.name), 0)
-            others += 1
-        except (ValueError, ProcessLookupError):
+            os.kill(pid, 0)
+            out.append(entry.name)
+        except ProcessLookupError:
             entry.unlink(missing_ok=True)
-    return others
+    return out
 
 
-def _status_doc(scen: Any, w: world.World, run_dir: Path, rtt_ms: int, build_s: float,
-                total_s: float) -> dict[str, Any]:
+def register_cli_user() -> None:
+    """`lab up` from the command line: pytest sessions must not take this lab down when they end."""
+    base = _pointer_state_dir() or state_dir()
+    (base / "users").mkdir(parents=True, exist_ok=True)
+    (base / "users" / "cli").touch()
+
+
+def _status_doc(  # noqa: PLR0917 - one call site
+    scen: Any, w: world.World, run_dir: Path, rtt_ms: int, build_s: float, total_s: float
+) -> dict[str, Any]:
     export = run_dir / "export"
     return {
         "up": True,

@@ -7,6 +7,7 @@ and forwarding is off, so nothing in it can reach anything but the host end of t
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -25,11 +26,10 @@ class LabCommandError(RuntimeError):
     """A system command the lab needs failed (message carries the command and its stderr)."""
 
 
-def run(cmd: Sequence[str], *, check: bool = True, input_text: str | None = None,
-        timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(
-        list(cmd), capture_output=True, text=True, input=input_text, timeout=timeout, check=False
-    )
+def run(
+    cmd: Sequence[str], *, check: bool = True, input_text: str | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(list(cmd), capture_output=True, text=True, input=input_text, timeout=timeout, check=False)
     if check and done.returncode != 0:
         raise LabCommandError(f"{' '.join(cmd)} failed ({done.returncode}): {done.stderr.strip()}")
     return done
@@ -67,9 +67,7 @@ def create(addresses4: Iterable[str], addresses6: Iterable[str]) -> None:
             f"addr add {A.NS_V6}/128 dev {NS_IF} nodad",
         ]
         ns_batch += [f"addr add {ip}/32 dev {NS_IF}" for ip in sorted(set(addresses4)) if ip != A.NS_V4]
-        ns_batch += [
-            f"addr add {ip}/128 dev {NS_IF} nodad" for ip in sorted(set(addresses6)) if ip != A.NS_V6
-        ]
+        ns_batch += [f"addr add {ip}/128 dev {NS_IF} nodad" for ip in sorted(set(addresses6)) if ip != A.NS_V6]
         ns_batch += [
             f"link set {NS_IF} up",
             f"route add {A.HOST_V4}/32 dev {NS_IF}",
@@ -103,10 +101,8 @@ def kill_all(grace: float = 3.0) -> None:
     for sig in (signal.SIGTERM, signal.SIGKILL):
         victims = pids()
         for pid in victims:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, sig)
-            except ProcessLookupError:
-                pass
         deadline = time.monotonic() + grace
         while victims and time.monotonic() < deadline:
             victims = [p for p in victims if _alive(p)]

@@ -40,13 +40,11 @@ def clearsign(text: str, home: Path) -> str:
         return done.stdout.decode()
     finally:
         # gpg starts an agent for the secret key; it must not outlive the bring-up.
-        subprocess.run(
-            ["gpgconf", "--kill", "gpg-agent"], env=env, capture_output=True, check=False, timeout=10
-        )
+        subprocess.run(["gpgconf", "--kill", "gpg-agent"], env=env, capture_output=True, check=False, timeout=10)
 
 
 def _has_secret(env: dict[str, str]) -> bool:
     out = subprocess.run(
-        ["gpg", "--batch", "--list-secret-keys", UID], env=env, capture_output=True, timeout=30
+        ["gpg", "--batch", "--list-secret-keys", UID], env=env, capture_output=True, timeout=30, check=False
     )
     return out.returncode == 0

@@ -76,16 +76,12 @@ def cert_pem(cert: x509.Certificate) -> bytes:
 
 def spki_sha256(cert: x509.Certificate) -> str:
     """The TLSA 3 1 1 / 2 1 1 association data of ``cert`` (SHA-256 of the SubjectPublicKeyInfo)."""
-    spki = cert.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
+    spki = cert.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     return hashlib.sha256(spki).hexdigest()
 
 
 def spki_sha256_of_key(key: PrivateKey) -> str:
-    spki = key.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
+    spki = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     return hashlib.sha256(spki).hexdigest()
 
 
@@ -125,9 +121,7 @@ class KeyCache:
                 # cryptography deprecates finite-field DH; the lab needs a weak custom group on purpose.
                 warnings.simplefilter("ignore")
                 params = dh.generate_parameters(generator=2, key_size=bits)
-            path.write_bytes(
-                params.parameter_bytes(serialization.Encoding.PEM, serialization.ParameterFormat.PKCS3)
-            )
+            path.write_bytes(params.parameter_bytes(serialization.Encoding.PEM, serialization.ParameterFormat.PKCS3))
         return path.read_bytes()
 
 
@@ -141,7 +135,7 @@ def _name(cn: str) -> x509.Name:
     )
 
 
-def _ca_cert(
+def _ca_cert(  # noqa: PLR0917
     subject: str,
     key: PrivateKey,
     issuer: x509.Name | None,
@@ -235,14 +229,14 @@ class LabPKI:
         not_before, not_after = now - dt.timedelta(days=1), now + dt.timedelta(days=200)
         issuer_cert, issuer_key = self.intermediate, self.inter_key
         chain: tuple[x509.Certificate, ...] = (self.intermediate,)
-        algorithm: hashes.HashAlgorithm = hashes.SHA256()
+        algorithm = hashes.SHA256()
         san = names
         if variant == "expired":
             not_before, not_after = now - dt.timedelta(days=400), now - dt.timedelta(days=35)
         elif variant == "notyet":
             not_before, not_after = now + dt.timedelta(days=30), now + dt.timedelta(days=400)
         elif variant == "wronghost":
-            san = tuple(f"other-{n}" for n in names[:1]) + ("wrong.invalid",)
+            san = (*(f"other-{n}" for n in names[:1]), "wrong.invalid")
         elif variant == "untrusted":
             issuer_cert, issuer_key, chain = self.rogue, self.rogue_key, (self.rogue,)
         elif variant == "nointermediate":
@@ -256,16 +250,11 @@ class LabPKI:
             .not_valid_after(not_after)
             .add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in san]), False)
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(
-                x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False
-            )
-            .add_extension(
-                x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False
-            )
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         )
         if variant == "sha1":
-            cert = _sign_sha1_with_openssl(builder.issuer_name(issuer_cert.subject), key,
-                                           issuer_cert, issuer_key)
+            cert = _sign_sha1_with_openssl(builder.issuer_name(issuer_cert.subject), key, issuer_cert, issuer_key)
             self.issued.append(cert)
             return Leaf(variant=variant, names=names, key=key, cert=cert, chain=chain)
         if variant == "selfsigned":
@@ -309,14 +298,48 @@ def _sign_sha1_with_openssl(
         (d / "ca.pem").write_bytes(cert_pem(issuer_cert))
         (d / "ca.key").write_bytes(key_pem(issuer_key))
         subprocess.run(
-            ["openssl", "x509", "-x509toreq", "-in", "draft.pem", "-signkey", "leaf.key",
-             "-copy_extensions", "copyall", "-out", "req.pem"],
-            cwd=d, check=True, capture_output=True, timeout=30,
+            [
+                "openssl",
+                "x509",
+                "-x509toreq",
+                "-in",
+                "draft.pem",
+                "-signkey",
+                "leaf.key",
+                "-copy_extensions",
+                "copyall",
+                "-out",
+                "req.pem",
+            ],
+            cwd=d,
+            check=True,
+            capture_output=True,
+            timeout=30,
         )
         subprocess.run(
-            ["openssl", "x509", "-req", "-in", "req.pem", "-CA", "ca.pem", "-CAkey", "ca.key",
-             "-sha1", "-days", "200", "-set_serial", str(x509.random_serial_number()),
-             "-copy_extensions", "copyall", "-out", "leaf.pem"],
-            cwd=d, check=True, capture_output=True, timeout=30,
+            [
+                "openssl",
+                "x509",
+                "-req",
+                "-in",
+                "req.pem",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-sha1",
+                "-days",
+                "200",
+                "-set_serial",
+                str(x509.random_serial_number()),
+                "-copy_extensions",
+                "copyall",
+                "-out",
+                "leaf.pem",
+            ],
+            cwd=d,
+            check=True,
+            capture_output=True,
+            timeout=30,
         )
         return x509.load_pem_x509_certificate((d / "leaf.pem").read_bytes())

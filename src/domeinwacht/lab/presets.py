@@ -24,10 +24,7 @@ TLS_PRESETS: dict[str, dict[str, Any]] = {
         "seclevel": 0,
     },
     # phase-out (2025-05) suites behind the good ones: ECDHE with CBC and SHA-384/256 MACs.
-    "phaseout": {
-        "ciphers": _GOOD12
-        + ":ECDHE-ECDSA-AES256-SHA384:ECDHE-RSA-AES256-SHA384:ECDHE-ECDSA-AES128-SHA256"
-    },
+    "phaseout": {"ciphers": _GOOD12 + ":ECDHE-ECDSA-AES256-SHA384:ECDHE-RSA-AES256-SHA384:ECDHE-ECDSA-AES128-SHA256"},
     "phaseout_client_order": {
         "ciphers": "ECDHE-ECDSA-AES256-SHA384:ECDHE-RSA-AES256-SHA384:" + _GOOD12,
         "prefer_server": False,
@@ -78,9 +75,7 @@ def tls_settings(spec: str | dict[str, Any], cert: str) -> dict[str, Any]:
     out.update({k: v for k, v in spec.items() if k != "preset"})
     levels = [lvl for lvl in (out["seclevel"], CERT_SECLEVEL.get(cert)) if lvl is not None]
     out["seclevel"] = min(levels) if levels else None
-    out["cipher_string"] = out["ciphers"] + (
-        f":@SECLEVEL={out['seclevel']}" if out["seclevel"] is not None else ""
-    )
+    out["cipher_string"] = out["ciphers"] + (f":@SECLEVEL={out['seclevel']}" if out["seclevel"] is not None else "")
     return out
 
 

@@ -111,9 +111,7 @@ class Lab:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "lab: needs the lab (root, network namespace, Debian servers)"
-    )
+    config.addinivalue_line("markers", "lab: needs the lab (root, network namespace, Debian servers)")
 
 
 @pytest.fixture(scope="session")
@@ -137,5 +135,6 @@ def lab() -> Iterator[Lab]:
         yield Lab(status, scenario)
     finally:
         others = manager.unregister_user(user)
-        if not reused and not others and os.environ.get("DOMEINWACHT_LAB_KEEP") != "1":
+        # the last user takes it down (a lab brought up by `lab up` on the command line stays up)
+        if not others and os.environ.get("DOMEINWACHT_LAB_KEEP") != "1":
             manager.down()

@@ -209,20 +209,18 @@ def parse(data: dict[str, Any], source: str = "") -> Scenario:
     for sname, sconf in (data.get("mail_servers") or {}).items():
         if "host" not in sconf:
             raise ScenarioError(f"mail server {sname}: 'host' is required")
-        servers[sname] = MailServer(
-            sname, str(sconf["host"]).lower().rstrip("."), _merge(MAIL_SERVER_DEFAULTS, sconf)
-        )
+        servers[sname] = MailServer(sname, str(sconf["host"]).lower().rstrip("."), _merge(MAIL_SERVER_DEFAULTS, sconf))
     targets: dict[str, Target] = {}
     raw_targets: dict[str, Any] = data["targets"]
     for tname, tconf in raw_targets.items():
         name = str(tname).lower().rstrip(".")
-        tconf = tconf or {}
+        tconf = tconf or {}  # noqa: PLW2901
         if tconf.get("template"):
             # A clone (generated scenarios): everything but the name comes from the template target.
             base = raw_targets.get(tconf["template"])
             if base is None or (base or {}).get("template"):
                 raise ScenarioError(f"target {name}: template {tconf['template']!r} is not a target")
-            tconf = {**base, **tconf}
+            tconf = {**base, **tconf}  # noqa: PLW2901
         kind = tconf.get("kind", "both")
         if kind not in KINDS:
             raise ScenarioError(f"target {name}: unknown kind {kind!r}")
@@ -241,16 +239,12 @@ def parse(data: dict[str, Any], source: str = "") -> Scenario:
             for ref in mx:
                 if ref not in servers and ref != "null":
                     raise ScenarioError(f"target {name}: MX {ref!r} is not a mail server")
-        expect = {
-            k: _statuses(f"target {name} expect {k}", v) for k, v in (tconf.get("expect") or {}).items()
-        }
+        expect = {k: _statuses(f"target {name} expect {k}", v) for k, v in (tconf.get("expect") or {}).items()}
         by_profile: dict[str, dict[str, tuple[str, ...]]] = {}
         for prof, exp in (tconf.get("expect_by_profile") or {}).items():
             if prof not in PROFILES:
                 raise ScenarioError(f"target {name}: unknown profile {prof!r}")
-            by_profile[prof] = {
-                k: _statuses(f"target {name} {prof} {k}", v) for k, v in (exp or {}).items()
-            }
+            by_profile[prof] = {k: _statuses(f"target {name} {prof} {k}", v) for k, v in (exp or {}).items()}
         targets[name] = Target(
             name=name,
             purpose=str(tconf.get("purpose", "")).strip(),

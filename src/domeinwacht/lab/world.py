@@ -25,8 +25,8 @@ from domeinwacht.lab import addresses as A
 from domeinwacht.lab import pgp, presets
 from domeinwacht.lab.dnssec import (
     Rdata,
-    Signing,
     SignedZone,
+    Signing,
     Zone,
     apex_ns,
     cache_key,
@@ -110,9 +110,9 @@ def _containing_zone(host: str, zones: dict[str, Zone]) -> Zone:
     name = host.rstrip(".") + "."
     best: str | None = None
     for origin in zones:
-        if origin == "." or name == origin or name.endswith("." + origin):
-            if best is None or len(origin) > len(best):
-                best = origin
+        inside = origin in {".", name} or name.endswith("." + origin)
+        if inside and (best is None or len(origin) > len(best)):
+            best = origin
     assert best is not None
     return zones[best]
 
@@ -184,9 +184,7 @@ def build(
     dkim_key = keys.get("dkim-lab", "rsa2048")
     assert isinstance(dkim_key, rsa.RSAPrivateKey)
     dkim_pub = base64.b64encode(
-        dkim_key.public_key().public_bytes(
-            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
+        dkim_key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     ).decode()
 
     nginx_servers: list[str] = []
@@ -198,8 +196,7 @@ def build(
         z = zones[t.name + "."]
         info = world.targets[t.name] = TargetInfo(t.name, t.purpose, t.kind)
         if t.web is not None:
-            _web_target(t, z, alloc, pki, world, nginx_servers, leaf_files, run_dir, now,
-                        sectxt_signed_home, keys)
+            _web_target(t, z, alloc, pki, world, nginx_servers, leaf_files, run_dir, now, sectxt_signed_home, keys)
         if t.mail is not None:
             m = t.mail
             mx = m["mx"] if isinstance(m["mx"], list) else [m["mx"]]
@@ -283,7 +280,10 @@ def build(
         signing = tpl_zone.signing
         if signing is not None and not signing.key:
             signing = Signing(
-                signing.denial, signing.algorithm, signing.bogus, signing.ds_digest,
+                signing.denial,
+                signing.algorithm,
+                signing.bogus,
+                signing.ds_digest,
                 key=f"dnssec-{t.template}-{signing.algorithm}",
             )
         skip = frozenset(
@@ -291,12 +291,15 @@ def build(
             for ms in scenario.mail_servers.values()
             if ms.host.endswith("." + t.template)
         )
-        zones[t.name + "."] = Zone(
-            t.name + ".", signing=signing, clone_of=tpl_zone, clone_skip=skip
-        )
+        zones[t.name + "."] = Zone(t.name + ".", signing=signing, clone_of=tpl_zone, clone_skip=skip)
         hosts = [h[: -len(t.template)] + t.name for h in tpl_info.hosts]
         world.targets[t.name] = TargetInfo(
-            t.name, t.purpose, t.kind, list(tpl_info.ipv4), list(tpl_info.ipv6), list(tpl_info.mx),
+            t.name,
+            t.purpose,
+            t.kind,
+            list(tpl_info.ipv4),
+            list(tpl_info.ipv6),
+            list(tpl_info.mx),
             hosts,
         )
         if tpl.web is not None:
@@ -308,13 +311,12 @@ def build(
         policy = mta_sts_hosts.get(f"mta-sts.{t.template}")
         if policy is not None:
             mta_sts_hosts[f"mta-sts.{t.name}"] = policy
-    for i, server in enumerate(nginx_servers):
-        for tpl_name in list(clone_hosts) if "@@" in server else []:
-            if f"@@NAMES:{tpl_name}@@" not in server:
-                continue
-            server = server.replace(f"@@NAMES:{tpl_name}@@", " ".join(clone_hosts[tpl_name]))
-            server = server.replace(f"@@CERT:{tpl_name}@@", f"$dwcert_{_ident(tpl_name)}")
-        nginx_servers[i] = server
+    for i, block in enumerate(nginx_servers):
+        for tpl_name, tpl_hosts in clone_hosts.items():
+            if f"@@NAMES:{tpl_name}@@" in block:
+                block = block.replace(f"@@NAMES:{tpl_name}@@", " ".join(tpl_hosts))  # noqa: PLW2901
+                block = block.replace(f"@@CERT:{tpl_name}@@", f"$dwcert_{_ident(tpl_name)}")  # noqa: PLW2901
+        nginx_servers[i] = block
     for tpl_name, entries in clone_certs.items():
         default = f"{run_dir}/certs/web-{tpl_name}.pem"
         nginx_servers.insert(
@@ -323,9 +325,9 @@ def build(
             + "".join(f"        {h} {path};\n" for h, path in entries)
             + "    }\n",
         )
-    for i, server in enumerate(nginx_servers):
-        server = re.sub(r" ?@@NAMES:[^@]+@@", "", server)
-        nginx_servers[i] = re.sub(r"@@CERT:([^@]+)@@", lambda m: f"{run_dir}/certs/web-{m[1]}.pem", server)
+    for i, block in enumerate(nginx_servers):
+        plain = re.sub(r" ?@@NAMES:[^@]+@@", "", block)
+        nginx_servers[i] = re.sub(r"@@CERT:([^@]+)@@", lambda m: f"{run_dir}/certs/web-{m[1]}.pem", plain)
 
     # Sign bottom-up so every parent publishes its children's DS; clones (leaves) in parallel, cached.
     signed: dict[str, SignedZone] = _render_clones(
@@ -352,9 +354,7 @@ def build(
     world.files["export/trust-anchor.txt"] = f". 3600 IN DS {anchor_ds}\n. 3600 IN DNSKEY {anchor_key}\n".encode()
     ds_fields = anchor_ds.split()
     world.files["export/trust-anchor.delv.conf"] = (
-        "trust-anchors {\n"
-        f'  . static-ds {ds_fields[0]} {ds_fields[1]} {ds_fields[2]} "{ds_fields[3]}";\n'
-        "};\n"
+        f'trust-anchors {{\n  . static-ds {ds_fields[0]} {ds_fields[1]} {ds_fields[2]} "{ds_fields[3]}";\n}};\n'
     ).encode()
     world.files["export/ca.pem"] = pki.bundle_pem()
     world.files["export/untrusted-ca.pem"] = cert_pem(pki.rogue)
@@ -418,16 +418,15 @@ def _render_cached(z: Zone, keys: KeyCache, now: dt.datetime) -> SignedZone:
     path = keys.directory.parent / "zones" / f"{cache_key(z, day)}.json"
     if path.exists():
         data = json.loads(path.read_text())
-        return SignedZone(
-            data["text"], data["ds"], data["dnskeys"], [(bytes.fromhex(w), t) for w, t in data["ds_raw"]]
-        )
+        return SignedZone(data["text"], data["ds"], data["dnskeys"], [(bytes.fromhex(w), t) for w, t in data["ds_raw"]])
     # sign as of the start of the day, so that a cached text is as valid as a fresh one
     start = now.replace(hour=0, minute=0, second=0, microsecond=0)
     s = render(z, keys, start)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"text": s.text, "ds": s.ds, "dnskeys": s.dnskeys,
-                               "ds_raw": [(w.hex(), t) for w, t in s.ds_raw]}))
+    tmp.write_text(
+        json.dumps({"text": s.text, "ds": s.ds, "dnskeys": s.dnskeys, "ds_raw": [(w.hex(), t) for w, t in s.ds_raw]})
+    )
     tmp.replace(path)
     return s
 
@@ -465,7 +464,7 @@ def _zone_file(origin: str) -> str:
     return "root.zone" if origin == "." else f"{origin.rstrip('.')}.zone"
 
 
-def _web_target(
+def _web_target(  # noqa: PLR0917 - one call site
     t: Target,
     z: Zone,
     alloc: A.Allocator,
@@ -524,17 +523,13 @@ def _web_target(
             body = pgp.clearsign(body, pgp_home) if pgp.available() else _fake_signature(body)
         for v in ("v4", "v6"):
             world.files[f"{docroot}/{v}{path}"] = body.encode()
-        sectxt_location = (
-            f"        location = {path} {{ default_type \"{ctype}\"; charset off; }}\n"
-        )
+        sectxt_location = f'        location = {path} {{ default_type "{ctype}"; charset off; }}\n'
 
     tls = presets.tls_settings(w["tls"], w["cert"])
     hdrs = presets.headers(w["headers"])
-    add_headers = "".join(
-        f"        add_header {k} \"{v}\" always;\n" for k, v in hdrs.items()
-    )
+    add_headers = "".join(f'        add_header {k} "{v}" always;\n' for k, v in hdrs.items())
     if w["hsts"]:
-        add_headers += f"        add_header Strict-Transport-Security \"{w['hsts']}\" always;\n"
+        add_headers += f'        add_header Strict-Transport-Security "{w["hsts"]}" always;\n'
     names = " ".join(hosts)
     for family, ip in (("v4", v4 if w["ipv4"] else None), ("v6", v6 if w["ipv6"] else None)):
         if ip is None:
@@ -574,7 +569,7 @@ def _web_target(
 
 def _page(name: str, extra: str) -> str:
     return (
-        f"<!doctype html><html lang=\"nl\"><head><title>{name}</title></head><body>"
+        f'<!doctype html><html lang="nl"><head><title>{name}</title></head><body>'
         f"<h1>{name}</h1><p>Domeinwacht lab target. Geen echte site.</p>{extra}</body></html>\n"
     )
 
@@ -626,9 +621,7 @@ def _nginx_conf(run_dir: Path, servers: list[str]) -> str:
         "    server_tokens off;\n    server_names_hash_max_size 262144;\n"
         "    server_names_hash_bucket_size 128;\n    map_hash_max_size 262144;\n"
         "    map_hash_bucket_size 128;\n"
-        "    ssl_session_cache shared:dwlab:10m;\n"
-        + "".join(servers)
-        + "}\n"
+        "    ssl_session_cache shared:dwlab:10m;\n" + "".join(servers) + "}\n"
     )
 
 
@@ -661,7 +654,7 @@ def _knot_conf(run_dir: Path, zones: dict[str, Zone]) -> str:
         "zone:",
     ]
     for origin in sorted(zones):
-        lines.append(f"  - domain: \"{origin}\"")
+        lines.append(f'  - domain: "{origin}"')
         lines.append(f"    file: {_zone_file(origin)}")
         if zones[origin].allow_axfr:
             lines.append("    acl: axfr")
@@ -782,12 +775,10 @@ def _postfix_master_base() -> str:
         ("scache", "unix", "-", "-", "n", "-", "1", "scache"),
         ("postlog", "unix-dgram", "n", "-", "n", "-", "1", "postlogd"),
     ]
-    return "# Generated by domeinwacht lab.\n" + "".join(
-        f"{' '.join(s)}\n" for s in services
-    )
+    return "# Generated by domeinwacht lab.\n" + "".join(f"{' '.join(s)}\n" for s in services)
 
 
-def _postfix_service(
+def _postfix_service(  # noqa: PLR0917
     host: str, ip: str, c: dict[str, Any], tls: dict[str, Any], run_dir: Path, name: str
 ) -> str:
     listen = f"[{ip}]:25" if ":" in ip else f"{ip}:25"
