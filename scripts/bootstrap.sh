@@ -10,6 +10,7 @@ APT_PACKAGES=(
   knot knot-dnsutils unbound bind9-dnsutils ldnsutils gnutls-bin
   nginx-light postfix
   libnetfilter-queue-dev
+  curl gnupg
 )
 
 missing=()
