@@ -326,3 +326,18 @@ def test_a_wildcard_expansion_without_proof_is_bogus() -> None:
     result = run(net, "anything.example.test.")
     assert result.status is DnssecStatus.BOGUS
     assert "wildcard expansion without NSEC/NSEC3 proof" in result.reason
+
+
+def test_a_ds_rrset_is_validated_in_the_parent_zone() -> None:
+    net, *_ = standard_tree()
+    result = run(net, "example.test.", "DS")
+    assert result.status is DnssecStatus.SECURE, result.reason
+    assert result.zone == "test."
+
+
+def test_a_proven_absent_ds_is_a_secure_denial() -> None:
+    example = Zone("example.test.", signed=False)
+    net, *_ = standard_tree(example=example, ds=False)
+    result = run(net, "example.test.", "DS")
+    assert result.status is DnssecStatus.SECURE, result.reason
+    assert "no DS record, authenticated by the NSEC at example.test." in result.reason

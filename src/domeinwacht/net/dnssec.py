@@ -455,7 +455,9 @@ class _Validator:
         if zone.link.status is not DnssecStatus.SECURE:
             return self.result(qname, rdtype, zone.link.status, zone.link.reason, chain)
         labels = len(qname) - len(anchor)
-        for i in range(labels - 1, -1, -1):
+        # A DS RRset lives on the parent side of its zone cut (RFC 4035 §2.4): validate it in the parent zone.
+        last = 1 if rdtype == dns.rdatatype.DS else 0
+        for i in range(labels - 1, last - 1, -1):
             child = qname.split(len(qname) - i)[1]
             parent_zone = zone
             cut: _Cut = await self.cached(("cut", parent_zone.name, child), self.delegation, parent_zone, child)
