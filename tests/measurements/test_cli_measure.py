@@ -73,3 +73,13 @@ def test_measure_needs_a_selection(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["measure", "--profile", "nl-wdo"])
     assert exit_info.value.code == 2
+
+
+def test_stats_file_has_rate_and_probe_counters(fakescan, no_setup, listing, tmp_path):
+    stats = tmp_path / "stats.json"
+    main(["measure", "--domains", str(listing), "--name", "cli", "--stats", str(stats), *FAKE])
+    import json
+
+    figures = json.loads(stats.read_text())
+    assert figures["domains"] == 2 and figures["domains_per_minute"] > 0
+    assert figures["counters"]["fake.mx_probes"] >= 1

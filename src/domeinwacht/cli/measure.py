@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import sys
 import time
 from datetime import UTC, datetime
@@ -70,6 +71,9 @@ def configure(sub: Any) -> None:
     parser.add_argument("--batch-size", type=int, default=200, help="results per database commit (default 200)")
     parser.add_argument("--flush-seconds", type=float, default=2.0, help="longest wait before a commit")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--stats", type=Path, metavar="FILE", help="write the run's figures (time, rate, probe counters) as JSON"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -214,6 +218,20 @@ def run(args: argparse.Namespace) -> int:
         f"{stats.with_failures} with an observer failure"
     )
     print(f"report: domeinwacht report {measurement.name!r} --format text")
+    if args.stats is not None:
+        figures = {
+            "measurement": measurement.name,
+            "backend": backend,
+            "domains": stats.done,
+            "seconds": round(seconds, 3),
+            "domains_per_minute": round(rate, 1),
+            "with_failures": stats.with_failures,
+            "counters": dict(sorted(stats.counters.items())),
+        }
+        try:
+            args.stats.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise UserError(f"--stats {args.stats}: {exc.strerror or exc}") from exc
     return 0
 
 
