@@ -158,3 +158,35 @@ def test_every_loaded_vrp_is_found_for_its_own_network_address(entries):
         network = ipaddress.ip_network(roa["prefix"])
         expected = Vrp(str(network), roa["maxLength"], int(roa["asn"][2:]))
         assert expected in table.for_address(str(network.network_address))
+
+
+json_values = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-(2**40), 2**40),
+        st.floats(allow_nan=False),
+        st.text(max_size=20),
+        st.sampled_from(["192.0.2.0/24", "2001:db8::/32", "AS64500", "24", "AS1.10"]),
+    ),
+    lambda children: st.one_of(
+        st.lists(children, max_size=3), st.dictionaries(st.text(max_size=5), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+roa_like = st.dictionaries(
+    st.sampled_from(["asn", "prefix", "maxLength", "max_length", "ta", "tal", "source"]),
+    json_values,
+    max_size=6,
+)
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # shared machine
+@given(st.lists(roa_like, max_size=5))
+def test_any_roa_shaped_entries_load_or_fail_with_bgp_data_error(roas):
+    try:
+        table = parse_vrps(json.dumps({"metadata": {}, "roas": roas}))
+    except BgpDataError as exc:
+        assert exc.where.startswith("roas[")
+    else:
+        assert table.count <= len(roas)
