@@ -355,3 +355,17 @@ def test_a_server_that_rejects_edns_is_asked_again_without_it() -> None:
             assert r.queries_sent == 2
 
     asyncio.run(go())
+
+
+def test_the_cache_stays_within_its_byte_cap_with_64_kb_answers() -> None:
+    async def go() -> None:
+        async with fake_server(lambda d, t: reply_to(d, huge_txt)) as port:
+            config = ResolverConfig(nameservers=(f"127.0.0.1:{port}",), max_cache_bytes=200_000)
+            r = Resolver(config)
+            for i in range(8):
+                answer = await r.query(f"big{i}.test", "TXT")
+                assert len(answer.records[0]) > 64_000
+            assert 64_000 < r.cache_bytes <= 200_000
+            assert len(r._cache) == 3
+
+    asyncio.run(go())

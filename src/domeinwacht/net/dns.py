@@ -58,7 +58,8 @@ class ResolverConfig:
         attempts: tries per server before the next.
         lifetime: total seconds for one question.
         max_message_size: EDNS payload size we advertise; larger answers come over TCP (capped at 64 KiB).
-        max_cache_entries: answers kept per run before the oldest are dropped (memory stays bounded).
+        max_cache_entries / max_cache_bytes: answers (and their approximate bytes) kept per run before the oldest
+            are dropped, so memory stays bounded even when every answer is a 64 KB TXT.
     """
 
     nameservers: tuple[str, ...] = ()
@@ -67,6 +68,7 @@ class ResolverConfig:
     lifetime: float = 8.0
     max_message_size: int = 1232
     max_cache_entries: int = 200_000
+    max_cache_bytes: int = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +142,8 @@ class Resolver:
     dnssec_cache: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        self._sizes: dict[tuple[str, str, bool], int] = {}
+        self._cache_bytes = 0
         servers = self.config.nameservers or system_nameservers()
         if not servers:
             raise ValueError("no DNS resolver configured and none in /etc/resolv.conf")
@@ -178,26 +182,39 @@ class Resolver:
         key = (qname.lower().rstrip(".") + ".", rdtype.upper(), dnssec)
         future = self._cache.get(key)
         if future is None:
-            self._evict()
+            self._evict(room=1)
             future = asyncio.get_running_loop().create_future()
             self._cache[key] = future
             try:
-                future.set_result(await self._ask(key[0], key[1], dnssec))
+                response = await self._ask(key[0], key[1], dnssec)
             except BaseException as exc:
                 future.set_exception(exc)
                 self._cache.pop(key, None)
                 future.exception()  # mark retrieved: the caller sees it below
                 raise
+            future.set_result(response)
+            if key in self._cache:
+                self._sizes[key] = size = message_size(response)
+                self._cache_bytes += size
+                self._evict()
         response = await asyncio.shield(future)
         return response, getattr(response, "_dw_server", "")
 
-    def _evict(self) -> None:
-        """Keep the cache bounded: drop the oldest finished answers (dicts keep insertion order)."""
-        excess = len(self._cache) - self.config.max_cache_entries + 1
-        if excess <= 0:
-            return
-        for old in [k for k, f in self._cache.items() if f.done()][:excess]:
-            del self._cache[old]
+    @property
+    def cache_bytes(self) -> int:
+        """Approximate bytes of DNS data held by the cache."""
+        return self._cache_bytes
+
+    def _evict(self, room: int = 0) -> None:
+        """Keep the cache bounded in entries and bytes: drop the oldest finished answers (insertion order)."""
+        while (
+            len(self._cache) + room > self.config.max_cache_entries or self._cache_bytes > self.config.max_cache_bytes
+        ):
+            victim = next((k for k, f in self._cache.items() if f.done()), None)
+            if victim is None:
+                return
+            del self._cache[victim]
+            self._cache_bytes -= self._sizes.pop(victim, 0)
 
     async def _ask(self, qname: str, rdtype: str, dnssec: bool) -> dns.message.Message:
         try:
@@ -246,6 +263,16 @@ class Resolver:
         if isinstance(last, DnsTransportError) and not last.timed_out:
             raise DnsProtocolError(qname, rdtype, last.reason)
         raise DnsTimeoutError(qname, rdtype, f"no answer within {self.config.lifetime}s")
+
+
+def message_size(message: dns.message.Message) -> int:
+    """Approximate size of a message's records in bytes (rdata wire length plus a fixed per-record overhead)."""
+    size = 12
+    for section in (message.answer, message.authority, message.additional):
+        for rrset in section:
+            size += len(rrset) * (len(rrset.name) * 8 + 10)
+            size += sum(len(rd.to_wire()) for rd in rrset)
+    return size
 
 
 class DnsTransportError(Exception):
