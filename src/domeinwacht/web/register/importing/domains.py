@@ -125,13 +125,12 @@ def _read_csv(path: Path, data: bytes) -> list[list[str]]:
         ) from None
     if not text.strip():
         raise ImportError_(f"{path} is empty")
+    # The header row decides the separator (Dutch spreadsheets write ';'); quoting stays standard CSV.
     first_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=lambda d: (first_line.count(d), d == ","))
     try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(first_line, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        return [row for row in csv.reader(io.StringIO(text, newline=""), dialect) if any(c.strip() for c in row)]
+        rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        return [row for row in rows if any(c.strip() for c in row)]
     except csv.Error as exc:
         raise ImportError_(f"{path} is not a valid CSV file: {exc}") from None
 
