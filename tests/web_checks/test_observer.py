@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import ssl
+import time
 from datetime import UTC, datetime, timedelta
 
 from domeinwacht.checks.registry import CheckContext, evaluate
@@ -168,10 +169,48 @@ def test_a_host_without_addresses_has_no_endpoints_and_nothing_is_probed():
 
 def test_preset_addresses_replace_dns_and_are_recorded_as_such():
     async def scenario():
-        env = ScanEnv(ScanOptions(allow_non_public=True, resolver=("127.0.0.1:9",), connect_timeout=1, io_timeout=1))
-        closed = _free_port_on_both_families()
-        return await observe_web("example.nl", env, addresses={"example.nl": ["127.0.0.1"]}, ports=(closed, closed))
+        dns_transport, resolver = await start_dns({})  # knows nothing: the preset must be used
+        try:
+            env = ScanEnv(ScanOptions(allow_non_public=True, resolver=(resolver,), connect_timeout=1, io_timeout=1))
+            closed = _free_port_on_both_families()
+            return await observe_web("example.nl", env, addresses={"example.nl": ["127.0.0.1"]}, ports=(closed, closed))
+        finally:
+            dns_transport.close()
 
     web = asyncio.run(scenario())["web"]
     assert web.hosts[0].a.rcode == "PRESET" and web.hosts[0].a.addresses == ("127.0.0.1",)
     assert web.hosts[1].endpoints == ()
+
+
+def test_a_silent_server_ends_in_errors_within_the_budget_and_the_checks_say_error():
+    async def scenario():
+        async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            try:
+                await asyncio.sleep(30)
+            finally:
+                writer.close()
+
+        port = _free_port_on_both_families()
+        server = await asyncio.start_server(silent, "127.0.0.1", port)
+        dns_transport, resolver = await start_dns({})
+        try:
+            env = ScanEnv(
+                ScanOptions(
+                    allow_non_public=True, resolver=(resolver,), connect_timeout=0.5, io_timeout=0.5, target_timeout=8
+                )
+            )
+            started = time.monotonic()
+            observed = await observe_web("example.nl", env, addresses={"example.nl": ["127.0.0.1"]}, ports=(port, port))
+            return observed, time.monotonic() - started
+        finally:
+            dns_transport.close()
+            server.close()
+
+    observed, elapsed = asyncio.run(scenario())
+    assert elapsed < 8
+    (endpoint,) = observed["web"].hosts[0].endpoints
+    assert endpoint.https is None and endpoint.https_error
+    assert endpoint.http_chain[0].error
+    results = evaluate(observed, CheckContext(), only_areas={"web"})
+    for check_id in ("web.hsts", "web.https.redirect", "web.headers.csp", "web.security_txt"):
+        assert results[check_id].status is Status.ERROR, (check_id, results[check_id].summary)
