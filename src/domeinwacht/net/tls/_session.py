@@ -68,12 +68,14 @@ class Connection:
         self.reader = reader
         self.writer = writer
         self.end = end
-        self._buf = b""
+        self._buf = bytearray()
+        self._pos = 0
         self._received = 0
 
     async def send(self, data: bytes) -> None:
         self.writer.write(data)
-        await asyncio.wait_for(self.writer.drain(), self._left())
+        left = self._left()
+        await asyncio.wait_for(self.writer.drain(), left)
 
     def _left(self) -> float:
         left = self.end - asyncio.get_running_loop().time()
@@ -82,16 +84,25 @@ class Connection:
         return left
 
     async def read_record(self) -> w.Record | None:
-        """The next record, or ``None`` when the server closed the connection."""
+        """The next record, or ``None`` when the server closed the connection.
+
+        One record at a time from an offset into the buffer (no re-parsing or copying of what follows), so
+        a flood of tiny records costs linear time; the byte cap bounds the total.
+        """
         while True:
-            records, rest = w.split_records(self._buf)
-            if records:
-                first = records[0]
-                self._buf = self._buf[5 + len(first.payload) :]
-                return first
-            self._buf = rest
+            available = len(self._buf) - self._pos
+            if available >= 5:
+                content_type, version, length = w.parse_record_header(bytes(self._buf[self._pos : self._pos + 5]))
+                if available >= 5 + length:
+                    start = self._pos + 5
+                    self._pos = start + length
+                    return w.Record(content_type, version, bytes(self._buf[start : self._pos]))
+            if self._pos:
+                del self._buf[: self._pos]
+                self._pos = 0
+            left = self._left()  # before creating the read coroutine: raising here must not leak it
             try:
-                data = await asyncio.wait_for(self.reader.read(65536), self._left())
+                data = await asyncio.wait_for(self.reader.read(65536), left)
             except (ConnectionResetError, BrokenPipeError):
                 data = b""
             if not data:
