@@ -253,21 +253,28 @@ class DomainScore:
         return out
 
 
-def _standard_score(standard: Standard, results: Mapping[str, CheckResult], as_of: date | None) -> StandardScore:
-    families = {check_id.split(".", 1)[0] for check_id in results}
+def _families(results: Mapping[str, CheckResult]) -> frozenset[str]:
+    """The parts that were evaluated: ``web``, ``mail``, ``dns``, ``hygiene`` (first part of the check ids)."""
+    return frozenset(check_id.split(".", 1)[0] for check_id in results)
+
+
+def _standard_score(
+    standard: Standard, results: Mapping[str, CheckResult], as_of: date | None, families: frozenset[str]
+) -> StandardScore:
     if standard.scope in ("web", "mail") and standard.scope not in families:
         return StandardScore(standard.name, Outcome.NOT_TESTED, {}, deadline=standard.deadline)
     statuses = {r.check_id: results[r.check_id].status for r in standard.requirements if r.check_id in results}
-    required = [r for r in standard.required if r.check_id in results]
+    all_required = standard.required
+    required = [r for r in all_required if r.check_id in results]
     failing = tuple(r.check_id for r in required if counts_as_met(statuses[r.check_id], r) is False)
     errored = tuple(r.check_id for r in required if counts_as_met(statuses[r.check_id], r) is None)
     # A required check without a result although its family (web., mail., dns.…) was evaluated was not
     # measured (an unimplemented or skipped check must not make a standard look compliant).
     missing = tuple(
-        r.check_id for r in standard.required if r.check_id not in results and r.check_id.split(".", 1)[0] in families
+        r.check_id for r in all_required if r.check_id not in results and r.check_id.split(".", 1)[0] in families
     )
     errored += missing
-    if not standard.required:
+    if not all_required:
         outcome = Outcome.NOT_REQUIRED
     elif failing:
         outcome = Outcome.NOT_COMPLIANT
@@ -376,8 +383,9 @@ def _percentage(earned: int, maximum: int) -> int | None:
     return int(100 * earned / maximum) if maximum else None
 
 
-def _category_score(category: Category, results: Mapping[str, CheckResult]) -> CategoryScore | None:
-    families = {check_id.split(".", 1)[0] for check_id in results}
+def _category_score(
+    category: Category, results: Mapping[str, CheckResult], families: frozenset[str]
+) -> CategoryScore | None:
     if category.test not in families:
         return None  # the web (or mail) part was not scanned
     present = [
@@ -427,10 +435,14 @@ def _mean(values: Iterable[int | None]) -> int | None:
     return int(sum(found) / len(found)) if found else None
 
 
-def _internetnl(profile: Profile, results: Mapping[str, CheckResult]) -> InternetNlScore | None:
+def _internetnl(
+    profile: Profile, results: Mapping[str, CheckResult], families: frozenset[str]
+) -> InternetNlScore | None:
     if not profile.categories:
         return None
-    categories = tuple(score for c in profile.categories if (score := _category_score(c, results)) is not None)
+    categories = tuple(
+        score for c in profile.categories if (score := _category_score(c, results, families)) is not None
+    )
     web = _mean(c.percentage for c in categories if c.test == "web")
     mail = _mean(c.percentage for c in categories if c.test == "mail")
     return InternetNlScore(web, mail, _mean((web, mail)), categories)
@@ -453,7 +465,8 @@ def score_domain(
     ``as_of``: the date deadlines are judged against (``StandardScore.overdue``); ``None`` leaves that out.
     """
     chosen = _profile(profile)
-    standards = tuple(_standard_score(s, results, as_of) for s in chosen.standards)
+    families = _families(results)
+    standards = tuple(_standard_score(s, results, as_of, families) for s in chosen.standards)
     findings = _findings(chosen, results, explained)
     not_measured = tuple(sorted({c for s in standards for c in s.not_measured}))
     return DomainScore(
@@ -463,7 +476,7 @@ def score_domain(
         findings,
         _light(findings, not_measured),
         not_measured,
-        _internetnl(chosen, results),
+        _internetnl(chosen, results, families),
     )
 
 
