@@ -15,7 +15,7 @@ status              counts as
 ``warning``         met, unless the profile says ``warnings: fail`` for it (then not met, like ``fail``)
 ``fail``            not met
 ``error``           **not measured**: never met, never a finding; the standard is "not_measured"
-(absent)            not tested (e.g. the mail checks when only the web was scanned): left out
+(absent)            not tested if its part was not scanned (left out), else not measured (see below)
 ==================  =======================================================================================
 
 A required check *without a result* is "not tested" when no check of its family (``web``, ``mail``, ``dns``,
