@@ -141,3 +141,27 @@ def test_similarity_is_symmetric_and_bounded(a, b):
     s = similarity(a, b)
     assert 0.0 <= s <= 1.0
     assert similarity(a, a) == 1.0
+
+
+def test_large_pages_are_compared_with_bounded_work():
+    import random
+    import time
+
+    rng = random.Random(1)
+    words = [b"<div>", b"<p>", b"</p>", b"</div>", b'<a href="/x">', b"</a>"] + [b"w%d" % i for i in range(300)]
+    page = b" ".join(rng.choice(words) for _ in range(12000))[:65536]
+    other = b" ".join(rng.choice(words) for _ in range(12000))[:65536]
+    edited = page.replace(b"w1 ", b"w2 ")
+    started = time.monotonic()
+    assert similarity(page, edited) > 0.99
+    assert similarity(page, other) < 0.5
+    assert time.monotonic() - started < 3  # difflib on all tokens takes seconds per pair
+
+
+@given(st.lists(st.sampled_from([b"<p>", b"</p>", b"a", b"b", b"c"]), max_size=60), st.integers(0, 60))
+def test_inserting_one_token_keeps_pages_similar(tokens, at):
+    page = b" ".join(tokens)
+    at = min(at, len(tokens))
+    edited = b" ".join([*tokens[:at], b"inserted", *tokens[at:]])
+    n = len(tokens)
+    assert similarity(page, edited) >= (2 * n) / (2 * n + 1) - 1e-9

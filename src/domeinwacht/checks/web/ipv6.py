@@ -135,13 +135,65 @@ def page_text(response: HttpResponse) -> bytes:
 
 
 def similarity(a: bytes, b: bytes) -> float:
-    """Similarity of two pages in [0, 1]: difflib ratio over tags and words (not characters: fast, robust)."""
+    """Similarity of two pages in [0, 1]: difflib's ratio (2·matched / total) over tags and words.
+
+    Bounded work: the common prefix and suffix are matched exactly first (pages that differ in one spot cost
+    next to nothing); a large differing middle is compared in content-defined chunks of tokens (a chunk ends
+    at a token whose CRC is 0 modulo k), so that an insertion does not shift every later chunk.
+    """
     if a == b:
         return 1.0
     left, right = _TOKENS.findall(a), _TOKENS.findall(b)
-    if not left and not right:
+    total = len(left) + len(right)
+    if not total:
         return 1.0
-    return SequenceMatcher(None, left, right, autojunk=False).ratio()
+    shortest = min(len(left), len(right))
+    prefix = 0
+    while prefix < shortest and left[prefix] == right[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < shortest - prefix and left[-1 - suffix] == right[-1 - suffix]:
+        suffix += 1
+    middle_left, middle_right = left[prefix : len(left) - suffix], right[prefix : len(right) - suffix]
+    k = 1
+    while (len(middle_left) / k) * (len(middle_right) / k) > _MAX_WORK:
+        k *= 2
+    chunks_left, chunks_right = _chunks(middle_left, k), _chunks(middle_right, k)
+    matcher = SequenceMatcher(None, chunks_left, chunks_right, autojunk=False)
+    matched = 0
+    budget = _MAX_WORK
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            matched += sum(len(chunk) for chunk in chunks_left[i1:i2])
+        elif tag == "replace" and k > 1:
+            # Refine a differing stretch token by token while the budget lasts (difflib's own two levels).
+            sub_left = [token for chunk in chunks_left[i1:i2] for token in chunk]
+            sub_right = [token for chunk in chunks_right[j1:j2] for token in chunk]
+            work = len(sub_left) * len(sub_right)
+            if work <= budget:
+                budget -= work
+                refined = SequenceMatcher(None, sub_left, sub_right, autojunk=False)
+                matched += sum(block.size for block in refined.get_matching_blocks())
+    return min(1.0, 2 * (prefix + suffix + matched) / total)
+
+
+_MAX_WORK = 1_000_000  # element pairs SequenceMatcher may consider (about 1000 x 1000)
+
+
+def _chunks(tokens: list[bytes], k: int) -> list[tuple[bytes, ...]]:
+    """Tokens grouped into content-defined chunks (tuples of tokens; k = 1: one token per chunk)."""
+    if k == 1:
+        return [(token,) for token in tokens]
+    out: list[tuple[bytes, ...]] = []
+    current: list[bytes] = []
+    for token in tokens:
+        current.append(token)
+        if zlib.crc32(token) % k == 0:
+            out.append(tuple(current))
+            current = []
+    if current:
+        out.append(tuple(current))
+    return out
 
 
 def _page(endpoint: WebEndpoint, https_port: int) -> tuple[str, HttpResponse | None, str | None]:
