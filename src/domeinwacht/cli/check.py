@@ -206,7 +206,9 @@ def render_text(report: Mapping[str, Any]) -> str:
     counts = report["score"]["counts"]
     summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
     lines.append(f"  {summary or 'no checks ran'}")
-    if "internetnl" in report["score"]:
-        lines.append(f"  Internet.nl-style score: {report['score']['internetnl']}")
+    internetnl = report["score"].get("internetnl")
+    if isinstance(internetnl, dict):
+        parts = [f"{part} {internetnl[part]}%" for part in ("web", "mail", "total") if internetnl.get(part) is not None]
+        lines.append(f"  Internet.nl-style score: {', '.join(parts)}")
     lines.append("")
     return "\n".join(lines) + "\n"
