@@ -156,9 +156,14 @@ def conclude(
     summary = summaries.get(status) or _default_summary(status, findings)
     bad = [f for f in findings if f.status is status] if status is not Status.PASS else []
     if bad and status is not Status.NOT_APPLICABLE:
-        summary = f"{summary} At: " + "; ".join(f"{f.where}: {f.detail}" for f in bad[:8])
-        if len(bad) > 8:
-            summary += f"; and {len(bad) - 8} more"
+        # Group places with the same detail: a domain with six addresses that all lack HSTS says so once.
+        grouped: dict[str, list[str]] = {}
+        for finding in bad:
+            grouped.setdefault(finding.detail, []).append(finding.where)
+        parts = [f"{', '.join(places)}: {detail}" for detail, places in grouped.items()]
+        summary = f"{summary} At " + "; ".join(parts[:8])
+        if len(parts) > 8:
+            summary += f"; and {len(parts) - 8} more"
     data: dict[str, Any] = {"endpoints": [f.to_json() for f in findings]}
     if evidence:
         data |= evidence
