@@ -13,6 +13,7 @@ NXDOMAIN. Tests then break one thing (expire a signature, drop a DS, swap a key)
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -281,6 +282,7 @@ class FakeNet:
     timeout: set[tuple[Name, int]] = field(default_factory=set)
     strip_denial: set[Name] = field(default_factory=set)
     tamper: set[tuple[Name, int]] = field(default_factory=set)
+    delay: float = 0.0
 
     def __init__(self, *zones: Zone) -> None:
         self.zones = list(zones)
@@ -290,6 +292,7 @@ class FakeNet:
         self.timeout = set()
         self.strip_denial = set()
         self.tamper = set()
+        self.delay = 0.0
         self.rebuild()
 
     def rebuild(self) -> None:
@@ -315,6 +318,8 @@ class FakeNet:
 
     async def message(self, qname: str, rdtype: str, *, dnssec: bool = False) -> tuple[dns.message.Message, str]:
         self.asked.append((qname, rdtype))
+        if self.delay:
+            await asyncio.sleep(self.delay)
         qn, qt = name(qname), dns.rdatatype.from_text(rdtype)
         if (qn, qt) in self.timeout:
             raise DnsTimeoutError(qname, rdtype, "no answer within 8.0s")

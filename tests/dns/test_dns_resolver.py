@@ -371,3 +371,25 @@ def test_the_cache_stays_within_its_byte_cap_with_64_kb_answers() -> None:
             assert len(r._cache) == 3
 
     asyncio.run(go())
+
+
+def test_a_cancelled_asker_does_not_cancel_others_waiting_for_the_same_answer() -> None:
+    requests: list[str] = []
+
+    def second_time_lucky(data: bytes, transport: str) -> bytes | None:
+        requests.append(transport)
+        return reply_to(data, a_record) if len(requests) > 1 else None
+
+    async def go() -> None:
+        async with fake_server(second_time_lucky) as port:
+            r = resolver(port, timeout=0.5, lifetime=3.0)
+            first = asyncio.ensure_future(r.query("shared.test", "A"))
+            await asyncio.sleep(0.05)
+            second = asyncio.ensure_future(r.query("shared.test", "A"))
+            await asyncio.sleep(0.05)
+            first.cancel()
+            answer = await second
+            assert answer.records == ("192.0.2.10",)
+            assert first.cancelled()
+
+    asyncio.run(go())

@@ -341,3 +341,19 @@ def test_a_proven_absent_ds_is_a_secure_denial() -> None:
     result = run(net, "example.test.", "DS")
     assert result.status is DnssecStatus.SECURE, result.reason
     assert "no DS record, authenticated by the NSEC at example.test." in result.reason
+
+
+def test_a_cancelled_validation_does_not_cancel_another_sharing_its_work() -> None:
+    net, *_ = standard_tree()
+    net.delay = 0.02
+    anchors = net.anchors()
+
+    async def go() -> DnssecStatus:
+        first = asyncio.ensure_future(validate(net, "example.test.", "A", anchors=anchors, now=NOW))
+        await asyncio.sleep(0.01)
+        second = asyncio.ensure_future(validate(net, "www.example.test.", "A", anchors=anchors, now=NOW))
+        await asyncio.sleep(0.03)
+        first.cancel()
+        return (await second).status
+
+    assert asyncio.run(go()) is DnssecStatus.SECURE

@@ -40,6 +40,13 @@ class DnsError(Exception):
         self.reason = reason
 
 
+class SharedWorkAbandoned(Exception):
+    """The task doing shared work (a cached question, a validation) was cancelled; waiters redo the work.
+
+    Without this, one target hitting its deadline would cancel every other target waiting on the same answer.
+    """
+
+
 class DnsTimeoutError(DnsError):
     """No server answered in time."""
 
@@ -178,26 +185,39 @@ class Resolver:
         return answer
 
     async def message(self, qname: str, rdtype: str, *, dnssec: bool = False) -> tuple[dns.message.Message, str]:
-        """The raw response for a question (cached for the run)."""
+        """The raw response for a question (cached for the run; concurrent askers share one query)."""
         key = (qname.lower().rstrip(".") + ".", rdtype.upper(), dnssec)
-        future = self._cache.get(key)
-        if future is None:
-            self._evict(room=1)
-            future = asyncio.get_running_loop().create_future()
-            self._cache[key] = future
+        while True:
+            future = self._cache.get(key)
+            if future is None:
+                return await self._ask_shared(key)
             try:
-                response = await self._ask(key[0], key[1], dnssec)
-            except BaseException as exc:
-                future.set_exception(exc)
-                self._cache.pop(key, None)
-                future.exception()  # mark retrieved: the caller sees it below
-                raise
-            future.set_result(response)
-            if key in self._cache:
-                self._sizes[key] = size = message_size(response)
-                self._cache_bytes += size
-                self._evict()
-        response = await asyncio.shield(future)
+                response = await asyncio.shield(future)
+            except SharedWorkAbandoned:
+                continue  # the task that asked was cancelled (its deadline, not ours): ask again
+            return response, getattr(response, "_dw_server", "")
+
+    async def _ask_shared(self, key: tuple[str, str, bool]) -> tuple[dns.message.Message, str]:
+        self._evict(room=1)
+        future: asyncio.Future[dns.message.Message] = asyncio.get_running_loop().create_future()
+        self._cache[key] = future
+        try:
+            response = await self._ask(*key)
+        except asyncio.CancelledError:
+            self._cache.pop(key, None)
+            future.set_exception(SharedWorkAbandoned())
+            future.exception()  # mark retrieved
+            raise
+        except BaseException as exc:
+            self._cache.pop(key, None)
+            future.set_exception(exc)
+            future.exception()  # mark retrieved: the waiters see it
+            raise
+        future.set_result(response)
+        if key in self._cache:
+            self._sizes[key] = size = message_size(response)
+            self._cache_bytes += size
+            self._evict()
         return response, getattr(response, "_dw_server", "")
 
     @property

@@ -53,7 +53,7 @@ from dns.rdtypes.ANY.NSEC import NSEC
 from dns.rdtypes.ANY.NSEC3 import NSEC3
 from dns.rdtypes.ANY.RRSIG import RRSIG
 
-from domeinwacht.net.dns import DnsError
+from domeinwacht.net.dns import DnsError, SharedWorkAbandoned
 
 # The root zone's key-signing keys as DS records (IANA root-anchors.xml): KSK-2017 and KSK-2024.
 ROOT_ANCHORS = """\
@@ -415,18 +415,29 @@ class _Validator:
         """Run ``factory(*args)`` once per key per run; concurrent callers share it."""
         # A run validates at "now" (seconds apart: one cache); an injected time gets its own entries.
         full_key = ("dnssec", id(self.anchors), self.epoch, *key)
-        future = self.cache.get(full_key)
-        if future is None:
+        while True:
+            future = self.cache.get(full_key)
+            if future is not None:
+                try:
+                    return await asyncio.shield(future)
+                except SharedWorkAbandoned:
+                    continue  # the validation that did the work was cancelled: do it here
             future = asyncio.get_running_loop().create_future()
             self.cache[full_key] = future
             try:
-                future.set_result(await factory(*args))
+                value = await factory(*args)
+            except asyncio.CancelledError:
+                self.cache.pop(full_key, None)
+                future.set_exception(SharedWorkAbandoned())
+                future.exception()
+                raise
             except BaseException as exc:
                 self.cache.pop(full_key, None)
                 future.set_exception(exc)
                 future.exception()
                 raise
-        return await asyncio.shield(future)
+            future.set_result(value)
+            return value
 
     async def ask(self, name: dns.name.Name, rdtype: int) -> tuple[dns.message.Message | None, str]:
         """The response, or None and the reason it could not be obtained."""
