@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from domeinwacht.net.bgp import observe_rpki
@@ -167,7 +168,9 @@ class _WebProbe:
         async def http_chain() -> tuple[HttpHop, ...]:
             if not port80.open:
                 return ()
-            return await self.chain(_url("http", host, self.http_port), ip, max_body=PAGE_BODY_CAP)
+            hops = await self.chain(_url("http", host, self.http_port), ip, max_body=PAGE_BODY_CAP)
+            # Only the first response's body is evidence (the page over plain HTTP); keep storage small.
+            return hops[:1] + tuple(_without_body(hop) for hop in hops[1:])
 
         async def https() -> tuple[HttpResponse | None, str | None]:
             if not port443.open:
@@ -216,7 +219,16 @@ class _WebProbe:
         return str(result.status.value), result.reason
 
 
-def _security_txt_fetch(url: str, ip: str, hops: Sequence[HttpHop]) -> SecurityTxtFetch:
+def _without_body(hop: HttpHop) -> HttpHop:
+    if hop.response is None or not hop.response.body:
+        return hop
+    return replace(hop, response=replace(hop.response, body=b""))
+
+
+def _security_txt_fetch(url: str, ip: str, raw_hops: Sequence[HttpHop]) -> SecurityTxtFetch:
+    # The final body is kept once, in SecurityTxtFetch.body; the hops keep status lines and headers.
+    hops = tuple(_without_body(hop) for hop in raw_hops)
+    last_raw = raw_hops[-1] if raw_hops else None
     last = hops[-1] if hops else None
     if last is None:
         return SecurityTxtFetch(url, ip, error="no request made")
@@ -238,7 +250,7 @@ def _security_txt_fetch(url: str, ip: str, hops: Sequence[HttpHop]) -> SecurityT
         final_url=last.url,
         status=response.status,
         content_type=response.header("content-type"),
-        body=response.body,
+        body=last_raw.response.body if last_raw is not None and last_raw.response is not None else b"",
         body_truncated=response.body_truncated,
         tls_error=tls_errors[0] if tls_errors else None,
     )
