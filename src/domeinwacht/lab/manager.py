@@ -109,6 +109,7 @@ def up(scenario: str | None = None, rtt_ms: int = 0, *, quiet: bool = True) -> d
             _down_unlocked(base)
             raise
         status_doc = _status_doc(scen, w, run_dir, rtt_ms, built - started, time.monotonic() - started)
+        status_doc["servers_rss_mib"] = round(sum(_rss_kib(pid) for pid in netns.pids()) / 1024)
         status_file = run_dir / "status.json"
         status_file.write_text(json.dumps(status_doc, indent=1))
         POINTER.write_text(json.dumps({"status_file": str(status_file), "state_dir": str(base)}))
@@ -221,6 +222,16 @@ def _start_servers(run_dir: Path, keys: KeyCache, w: world.World, rtt_ms: int) -
             if time.monotonic() > deadline:
                 raise LabError(f"the delayer did not start: {(run_dir / 'delay.log').read_text()[-300:]}")
             time.sleep(0.05)
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def _spawn(cmd: list[str], log: Path) -> None:

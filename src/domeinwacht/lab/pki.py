@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -221,10 +222,33 @@ class LabPKI:
         return cert_pem(self.root)
 
     def issue(self, variant: str, names: tuple[str, ...], key_name: str) -> Leaf:
-        """Issue a leaf of ``variant`` for ``names`` (first is the CN) with a cached key ``key_name``."""
+        """Issue a leaf of ``variant`` for ``names`` (first is the CN) with a cached key ``key_name``.
+
+        Issued certificates are cached for the ISO week (``<cache>/certs``): large scenarios issue
+        thousands, and a week's shift in validity changes no verdict (expiry warnings start at 14 days).
+        """
         if variant not in CERT_VARIANTS:
             raise ValueError(f"unknown certificate variant {variant!r}")
         key = self.keys.get(key_name, _KEY_SPEC.get(variant, "ec256"))
+        week = _now().strftime("%G-%V")
+        digest = hashlib.sha256(
+            "|".join((variant, key_name, week, self.intermediate.serial_number.__str__(), *names)).encode()
+        ).hexdigest()
+        cached = self.keys.directory.parent / "certs" / f"{digest}.pem"
+        if cached.exists():
+            certs = x509.load_pem_x509_certificates(cached.read_bytes())
+            leaf = Leaf(variant=variant, names=names, key=key, cert=certs[0], chain=tuple(certs[1:]))
+        else:
+            leaf = self._issue(variant, names, key)
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(leaf.fullchain_pem())
+            tmp.replace(cached)
+        if leaf.cert.issuer == self.intermediate.subject and variant != "selfsigned":
+            self.issued.append(leaf.cert)
+        return leaf
+
+    def _issue(self, variant: str, names: tuple[str, ...], key: PrivateKey) -> Leaf:
         now = _now()
         not_before, not_after = now - dt.timedelta(days=1), now + dt.timedelta(days=200)
         issuer_cert, issuer_key = self.intermediate, self.inter_key
@@ -255,7 +279,6 @@ class LabPKI:
         )
         if variant == "sha1":
             cert = _sign_sha1_with_openssl(builder.issuer_name(issuer_cert.subject), key, issuer_cert, issuer_key)
-            self.issued.append(cert)
             return Leaf(variant=variant, names=names, key=key, cert=cert, chain=chain)
         if variant == "selfsigned":
             cert = builder.issuer_name(_name(san[0])).sign(key, algorithm)
@@ -271,8 +294,6 @@ class LabPKI:
                 )
                 .sign(issuer_key, algorithm)
             )
-        if issuer_cert is self.intermediate and variant != "selfsigned":
-            self.issued.append(cert)
         return Leaf(variant=variant, names=names, key=key, cert=cert, chain=chain)
 
 
