@@ -263,7 +263,7 @@ def test_the_rate_limited_mx_refuses_a_second_connection_and_counts_both(lab):
             s.sendall(b"QUIT\r\n")
         time.sleep(0.2)
     after = lab.connection_counts()[f"mx-ratelimit:{ip}"]
-    assert after - before == 2
+    assert after - before >= 2  # other sessions sharing the lab may add their own
     assert banners[-1].startswith(b"421")
 
 
