@@ -177,6 +177,9 @@ class DnssecResult:
         return self.chain[-1] if self.chain else None
 
 
+_ANCHOR_EXAMPLE = "expected lines like '. IN DS 20326 8 2 E06D44B8…' or '. IN DNSKEY 257 3 8 AwEAAa…'"
+
+
 class TrustAnchorError(ValueError):
     """A trust-anchor file that cannot be used; the message says where and why."""
 
@@ -220,9 +223,9 @@ def parse_trust_anchors(text: str, source: str = "<text>") -> TrustAnchors:
             default_ttl=0,
         )
     except dns.exception.DNSException as exc:
-        raise TrustAnchorError(f"{source}: not zone-file DS/DNSKEY records: {exc}") from exc
+        raise TrustAnchorError(f"{source}: not zone-file DS/DNSKEY records ({exc}); {_ANCHOR_EXAMPLE}") from exc
     except (ValueError, TypeError, UnicodeError) as exc:
-        raise TrustAnchorError(f"{source}: not zone-file DS/DNSKEY records: {exc}") from exc
+        raise TrustAnchorError(f"{source}: not zone-file DS/DNSKEY records ({exc}); {_ANCHOR_EXAMPLE}") from exc
     ds: dict[dns.name.Name, list[DS]] = {}
     keys: dict[dns.name.Name, list[DNSKEY]] = {}
     for rrset in rrsets:
