@@ -53,7 +53,7 @@ class DatabaseSink:
                     domain=outcome.target.domain,
                     observations=refs,
                     failures=dict(outcome.observed.failures),
-                    score=to_jsonable(outcome.evaluation.score) if outcome.evaluation.score is not None else {},
+                    score=_json(outcome.evaluation.score),
                     status_counts=dict(Counter(r.status.value for r in outcome.evaluation.results.values())),
                     seconds=round(outcome.seconds, 3),
                 )
@@ -74,6 +74,13 @@ class DatabaseSink:
             for check_id, result in sorted(outcome.evaluation.results.items())
         )
         self.written += len(todo)
+
+
+def _json(score: Any) -> Any:
+    """The score as JSON: the policy engine's ``to_json()`` output is stored as is (no second walk)."""
+    if score is None:
+        return {}
+    return score if isinstance(score, dict) else to_jsonable(score)
 
 
 def store_blobs(blobs: dict[str, tuple[str, Any]]) -> None:
