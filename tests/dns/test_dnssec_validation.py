@@ -357,3 +357,13 @@ def test_a_cancelled_validation_does_not_cancel_another_sharing_its_work() -> No
         return (await second).status
 
     assert asyncio.run(go()) is DnssecStatus.SECURE
+
+
+def test_a_ds_question_inside_an_opt_out_span_is_insecure() -> None:
+    example = Zone("example.test.", signed=False)
+    net, _root, test, _ = standard_tree(example=example, ds=False, test_denial="nsec3")
+    test.nsec3_optout = True
+    net.rebuild()
+    result = run(net, "example.test.", "DS")
+    assert result.status is DnssecStatus.INSECURE
+    assert "opt-out" in result.reason
