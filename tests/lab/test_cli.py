@@ -51,3 +51,19 @@ def test_generator_is_deterministic_per_seed():
 
     assert bench(30, seed=5)["targets"] == bench(30, seed=5)["targets"]
     assert bench(30, seed=5)["targets"] != bench(30, seed=6)["targets"]
+
+
+def test_unknown_tls_preset_is_a_one_line_error(monkeypatch, capsys, tmp_path):
+    from domeinwacht.lab import manager
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("targets:\n  x.test: {kind: web, web: {tls: ssl2-please}}\n")
+    monkeypatch.setenv("DOMEINWACHT_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr("os.geteuid", lambda: 0)
+    monkeypatch.setattr(manager, "status", lambda: None)
+    monkeypatch.setattr(manager.netns, "exists", lambda: False)
+    monkeypatch.setattr(manager, "POINTER", tmp_path / "pointer.json")
+    assert main(["lab", "up", "--scenario", str(bad)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "unknown TLS preset 'ssl2-please'" in err
+    assert len(err.splitlines()) == 1

@@ -90,7 +90,10 @@ def up(scenario: str | None = None, rtt_ms: int = 0, *, quiet: bool = True) -> d
         if run_dir.exists():
             shutil.rmtree(run_dir)
         keys = KeyCache(base / "cache" / "keys")
-        w = world.build(scen, keys, run_dir)
+        try:
+            w = world.build(scen, keys, run_dir)
+        except (ValueError, KeyError) as exc:  # a preset, variant or reference the scenario got wrong
+            raise LabError(f"scenario {scen.source}: {exc}") from exc
         built = time.monotonic()
         for rel, content in w.files.items():
             path = run_dir / rel
