@@ -83,3 +83,9 @@ def test_stats_file_has_rate_and_probe_counters(fakescan, no_setup, listing, tmp
     figures = json.loads(stats.read_text())
     assert figures["domains"] == 2 and figures["domains_per_minute"] > 0
     assert figures["counters"]["fake.mx_probes"] >= 1
+
+
+def test_report_dir_gets_the_summary_and_three_files(fakescan, no_setup, listing, tmp_path, capsys):
+    main(["measure", "--domains", str(listing), "--name", "cli", "--report-dir", str(tmp_path / "out"), *FAKE])
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["cli.csv", "cli.json", "cli.txt"]
+    assert "Share of domains compliant, per standard" in capsys.readouterr().out

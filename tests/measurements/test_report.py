@@ -110,3 +110,14 @@ def test_cli_report_under_another_profile_reevaluates_without_rescanning(measure
     data = json.loads(capsys.readouterr().out)
     assert data["measurement"]["profile"] == "us-bod-18-01"
     assert data["measurement"]["measured"] == 5
+
+
+def test_publish_writes_text_csv_and_json(measurement, tmp_path):
+    paths = report.publish(measurement, tmp_path / "out")
+    assert sorted(p.suffix for p in paths.values()) == [".csv", ".json", ".txt"]
+    assert json.loads(paths["json"].read_text())["measurement"]["name"] == measurement.name
+
+
+def test_the_summary_leaves_out_the_list_of_every_organisation(measurement):
+    text = report.summary(report.build(measurement))
+    assert "furthest behind" in text and "Per organisation\n" not in text

@@ -72,6 +72,12 @@ def configure(sub: Any) -> None:
     parser.add_argument("--flush-seconds", type=float, default=2.0, help="longest wait before a commit")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument(
+        "--report-dir",
+        type=Path,
+        metavar="DIR",
+        help="when finished, print the summary and write the report as DIR/NAME.txt, .csv and .json",
+    )
+    parser.add_argument(
         "--stats", type=Path, metavar="FILE", help="write the run's figures (time, rate, probe counters) as JSON"
     )
     parser.set_defaults(handler=run)
@@ -218,6 +224,17 @@ def run(args: argparse.Namespace) -> int:
         f"{stats.with_failures} with an observer failure"
     )
     print(f"report: domeinwacht report {measurement.name!r} --format text")
+    if args.report_dir is not None:
+        from domeinwacht.web.measurements import report
+
+        measurement.refresh_from_db()
+        try:
+            paths = report.publish(measurement, args.report_dir)
+        except OSError as exc:
+            raise UserError(f"--report-dir {args.report_dir}: {exc.strerror or exc}") from exc
+        print()
+        print(report.summary(report.build(measurement)), end="")
+        print(f"\nwritten: {', '.join(str(p) for p in paths.values())}")
     if args.stats is not None:
         figures = {
             "measurement": measurement.name,

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from domeinwacht.policy.scoring import Outcome, StandardShare, TrafficLight
@@ -156,6 +158,24 @@ def build(measurement: Measurement) -> dict[str, Any]:
         ],
         "domains": domains,
     }
+
+
+def publish(measurement: Measurement, directory: Path) -> dict[str, Path]:
+    """Write the report as text, CSV and JSON into ``directory`` (``<name>.txt|csv|json``); returns the paths."""
+    data = build(measurement)
+    directory.mkdir(parents=True, exist_ok=True)
+    stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in measurement.name)
+    paths = {fmt: directory / f"{stem}.{fmt}" for fmt in ("txt", "csv", "json")}
+    paths["txt"].write_text(render_text(data), encoding="utf-8")
+    paths["csv"].write_text(render_csv(data), encoding="utf-8")
+    paths["json"].write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return paths
+
+
+def summary(data: Mapping[str, Any]) -> str:
+    """The short version printed after a run: shares per standard and the organisations furthest behind."""
+    text = render_text({**data, "organisations": []})
+    return text
 
 
 # --- renderings ------------------------------------------------------------------------------------------------
