@@ -167,3 +167,14 @@ def test_inserting_one_token_keeps_pages_similar(tokens, at):
     edited = b" ".join([*tokens[:at], b"inserted", *tokens[at:]])
     n = len(tokens)
     assert similarity(page, edited) >= (2 * n) / (2 * n + 1) - 1e-9
+
+
+def test_redirects_to_different_places_over_ipv4_and_ipv6_are_a_warning():
+    moved_v4 = https_response("example.nl", V4, [("location", "https://example.nl/home")], status=301, body=b"")
+    moved_v6 = https_response("example.nl", V6, [("location", "https://old.example.nl/")], status=301, body=b"")
+    obs = observation(
+        host("example.nl", endpoint("example.nl", V4, https=moved_v4), endpoint("example.nl", V6, https=moved_v6))
+    )
+    result = same_content(obs, CTX)
+    assert result.status is Status.WARNING
+    assert "old.example.nl" in result.summary

@@ -34,7 +34,7 @@ import ssl
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -523,8 +523,6 @@ class HttpClient:
 
 
 def _with_tls_error(response: HttpResponse, reason: str) -> HttpResponse:
-    from dataclasses import replace
-
     return replace(response, tls_verified=False, tls_error=reason)
 
 

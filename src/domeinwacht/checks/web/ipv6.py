@@ -244,6 +244,12 @@ def same_content(obs: WebObservation, ctx: CheckContext) -> CheckResult:
                 detail = f"status {page.status} over IPv6, {reference.status} over IPv4 ({ref_endpoint.ip})"
                 findings.append(Finding(host.name, endpoint.ip, port, Status.WARNING, detail, extra))
                 continue
+            if page.is_redirect and page.header("location") != reference.header("location"):
+                detail = (
+                    f"redirects to {page.header('location')} over IPv6, to {reference.header('location')} over IPv4"
+                )
+                findings.append(Finding(host.name, endpoint.ip, port, Status.WARNING, detail, extra))
+                continue
             ratio = similarity(page_text(reference), page_text(page))
             extra["similarity"] = round(ratio, 3)
             if ratio >= SIMILARITY:
