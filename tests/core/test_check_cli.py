@@ -79,3 +79,12 @@ def test_text_report_groups_by_category_and_shows_remedies_of_failures_only():
     assert "  DNS\n    [PASS] dns.caa: ok" in text
     assert "[FAIL] web.hsts: too short\n           remedy: raise max-age" in text
     assert "never shown" not in text
+
+
+def test_an_unusable_trust_anchor_file_is_refused_before_scanning(tmp_path, capsys):
+    anchor = tmp_path / "anchor.txt"
+    anchor.write_text("this is not a DS or DNSKEY record\n")
+    assert main(["check", "example.nl", "--resolver", "127.0.0.1", "--trust-anchor", str(anchor)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"domeinwacht: error: --trust-anchor {anchor}: ")
+    assert err.count("\n") == 1

@@ -89,6 +89,13 @@ def _options(args: argparse.Namespace) -> Any:
     ):
         if path is not None and not path.is_file():
             raise UserError(f"{flag} {path}: no such file")
+    if args.trust_anchor is not None:
+        from domeinwacht.net.dnssec import TrustAnchorError, load_trust_anchors
+
+        try:
+            load_trust_anchors(args.trust_anchor)
+        except TrustAnchorError as exc:
+            raise UserError(f"--trust-anchor {args.trust_anchor}: {exc}") from exc
     base = ScanOptions()
     if args.lab:
         from domeinwacht import lab
