@@ -51,12 +51,17 @@ def main() -> int:
             print(done.stderr, file=sys.stderr)
             return 1
         status = json.loads(done.stdout)
-        probe = subprocess.run(
-            ["dig", "@198.51.100.53", "+dnssec", f"bench-{args.count:05d}.test", "SOA"],
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout
+        still_up = manager.is_up()  # another session may have replaced the lab meanwhile
+        probe = (
+            ""
+            if not still_up
+            else subprocess.run(
+                ["dig", "@198.51.100.53", "+dnssec", f"bench-{args.count:05d}.test", "SOA"],
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout
+        )
         result = {
             "domains": args.count,
             "zones": status["zones"],

@@ -12,6 +12,7 @@ import datetime as dt
 import fcntl
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -27,7 +28,7 @@ from domeinwacht.lab.pki import KeyCache
 from domeinwacht.lab.scenario import load as load_scenario
 
 POINTER = Path("/run/domeinwacht-lab.json")
-READY_TIMEOUT = 60.0
+READY_TIMEOUT = 180.0
 
 
 class LabError(RuntimeError):
@@ -107,7 +108,7 @@ def up(scenario: str | None = None, rtt_ms: int = 0, *, quiet: bool = True) -> d
         try:
             netns.create(w.addresses4, w.addresses6)
             _start_servers(run_dir, keys, w, rtt_ms)
-            _wait_ready(w)
+            _wait_ready(w, run_dir)
         except Exception:
             _down_unlocked(base)
             raise
@@ -271,7 +272,16 @@ def _dns_ok(ip: str, name: str) -> bool:
         return False
 
 
-def _wait_ready(w: world.World) -> None:
+def _zones_loaded(run_dir: Path, expected: int) -> bool:
+    """knotd loads zones in the background: ready when every zone reports a serial."""
+    done = netns.run(["knotc", "-c", str(run_dir / "knot/knot.conf"), "zone-status"], check=False)
+    loaded = sum(1 for line in done.stdout.splitlines() if re.search(r"serial: \d", line))
+    if loaded < expected:
+        time.sleep(0.4)
+    return loaded >= expected
+
+
+def _wait_ready(w: world.World, run_dir: Path) -> None:
     deadline = time.monotonic() + READY_TIMEOUT
     checks: list[tuple[str, Any]] = [
         ("knotd", lambda: _dns_ok(A.INFRA["ns1"][0] or "", "test.")),
@@ -284,6 +294,7 @@ def _wait_ready(w: world.World) -> None:
     mx = next((m for m in w.mail_servers.values() if m["ipv4"] and not m["rate_limit"]), None)
     if mx:
         checks.append(("postfix", lambda: _tcp_ok(mx["ipv4"][0], 25)))
+    checks.append(("knotd (all zones loaded)", lambda: _zones_loaded(run_dir, len(w.zone_names))))
     for name, probe in checks:
         while not probe():
             if time.monotonic() > deadline:
