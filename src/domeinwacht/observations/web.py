@@ -114,6 +114,10 @@ class SecurityTxtFetch:
         body: at most the first 100 KB of the final body (``SECURITY_TXT_CAP``), decoded as sent.
         body_truncated: the file was longer than that.
         error: why no final response was obtained (connect failure, too many redirects…).
+        tls_error: a certificate problem seen on the way (the file was still read).
+        signature: for an OpenPGP-signed file, ``good <fingerprint>``, ``bad <reason>`` or
+            ``not verified: <reason>`` (key fetched from the file's https Encryption URIs, checked with gpg);
+            ``None`` for an unsigned file.
     """
 
     url: str
@@ -126,6 +130,7 @@ class SecurityTxtFetch:
     body_truncated: bool = False
     error: str | None = None
     tls_error: str | None = None
+    signature: str | None = None
 
     @property
     def found(self) -> bool:

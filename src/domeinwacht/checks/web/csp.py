@@ -33,6 +33,7 @@ REMEDY = (
 # CSP3 §2.3: directive-name = 1*( ALPHA / DIGIT / "-" )
 _DIRECTIVE_NAME = re.compile(r"^[A-Za-z0-9-]+$")
 _ASCII_WS = " \t\n\f\r"
+_ASCII_WS_RUN = re.compile(r"[ \t\n\f\r]+")
 
 # Fetch directives and their fallback (CSP3 §6.8.3 "get the effective directive ... fallback list").
 FALLBACKS: dict[str, tuple[str, ...]] = {
@@ -147,7 +148,7 @@ def parse_policy(text: str) -> Policy:
         token = raw.strip(_ASCII_WS)
         if not token:
             continue
-        parts = token.split()
+        parts = _ASCII_WS_RUN.split(token)  # CSP3: ASCII whitespace only (not U+0085 and friends)
         name, values = parts[0].lower(), tuple(parts[1:])
         if not _DIRECTIVE_NAME.match(name):
             problems.append(f"invalid directive name {parts[0]!r} (ignored by browsers)")

@@ -68,7 +68,7 @@ def _report_evidence(report: SecurityTxtReport) -> dict[str, Any]:
         "expires": report.expires.isoformat() if report.expires else None,
         "canonical": list(report.canonical),
         "signed": report.signed,
-        "signature": "not verified" if report.signed else None,
+        "signature": None,
     }
 
 
@@ -89,11 +89,19 @@ def _judge(fetches: tuple[SecurityTxtFetch, ...], ctx: CheckContext) -> tuple[St
     if well_known.found:
         report = _report(well_known, ctx)
         extra |= _report_evidence(report)
+        warnings = list(report.warnings)
+        if report.signed:
+            # SECURITY_TXT.md: signature validity is reported, not required; a signature that does not
+            # verify with the published key is worth a warning (the file may have been altered).
+            extra["signature"] = well_known.signature or "not verified"
+            if (well_known.signature or "").startswith("bad"):
+                warnings.append(f"the OpenPGP signature does not verify: {well_known.signature}")
         if errors := _errors(well_known, report):
             extra["errors"] = errors
             return Status.FAIL, f"{WELL_KNOWN} is invalid: " + "; ".join(errors), extra
-        if report.warnings:
-            return Status.WARNING, f"{WELL_KNOWN} is valid with warnings: " + "; ".join(report.warnings), extra
+        if warnings:
+            extra["warnings"] = warnings
+            return Status.WARNING, f"{WELL_KNOWN} is valid with warnings: " + "; ".join(warnings), extra
         return Status.PASS, f"valid {WELL_KNOWN}", extra
     if legacy is not None and legacy.found:
         report = _report(legacy, ctx)

@@ -23,9 +23,14 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import os
+import shutil
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from domeinwacht.net.bgp import observe_rpki
 from domeinwacht.net.dns import DnsError
@@ -50,9 +55,11 @@ from domeinwacht.observations.web import (
 )
 from domeinwacht.scan.env import ScanEnv
 from domeinwacht.scan.observe import observer
+from domeinwacht.securitytxt import SIGNED_HEADER, validate_security_txt
 
 SECURITY_TXT_PATHS = ("/.well-known/security.txt", "/security.txt")
 MAX_REDIRECTS = 8
+KEY_CAP = 64 * 1024  # an OpenPGP public key is a few KB
 
 
 PRODUCES: dict[str, Any] = {
@@ -157,10 +164,39 @@ class _WebProbe:
         for path in SECURITY_TXT_PATHS:
             url = _url("https", host, self.https_port, path)
             hops = await self.chain(url, ip, max_body=SECURITY_TXT_CAP, accept="text/plain")
-            fetches.append(_security_txt_fetch(url, ip, hops))
-            if fetches[-1].found:
+            fetch = _security_txt_fetch(url, ip, hops)
+            if fetch.found and fetch.body.startswith(SIGNED_HEADER.encode()):
+                fetch = replace(fetch, signature=await self.signature(host, ip, fetch))
+            fetches.append(fetch)
+            if fetch.found:
                 break  # RFC 9116 3: the well-known file counts; the legacy one only matters without it
         return tuple(fetches)
+
+    async def signature(self, host: str, ip: str, fetch: SecurityTxtFetch) -> str:
+        """Verify the OpenPGP cleartext signature with the keys at the file's https Encryption URIs."""
+        report = validate_security_txt(
+            fetch.body, content_type=fetch.content_type, fetched_from=(fetch.url,), now=datetime.now(UTC)
+        )
+        keys: list[bytes] = []
+        problems: list[str] = []
+        for uri in report.encryption:
+            if not uri.lower().startswith("https://"):
+                problems.append(f"{uri}: only https key URIs are fetched")
+                continue
+            key_host = urlsplit(uri).hostname or ""
+            key_ip = ip if key_host == host else await self.resolve_like(key_host, _family(ip))
+            if key_ip is None:
+                problems.append(f"{uri}: {key_host} has no address")
+                continue
+            hops = await self.chain(uri, key_ip, max_body=KEY_CAP)
+            last = hops[-1].response if hops else None
+            if last is None or last.status != 200 or not last.body:
+                problems.append(f"{uri}: {hops[-1].error if hops and hops[-1].error else 'no key served'}")
+                continue
+            keys.append(last.body)
+        if not keys:
+            return "not verified: " + ("; ".join(problems) or "no Encryption URI to fetch a key from")
+        return await verify_cleartext(fetch.body, keys, seconds=self.limits.total)
 
     async def endpoint(self, host: str, ip: str, *, with_security_txt: bool) -> WebEndpoint:
         port80, port443 = await asyncio.gather(self.tcp(ip, self.http_port), self.tcp(ip, self.https_port))
@@ -217,6 +253,49 @@ class _WebProbe:
         except DnsError as exc:
             return "indeterminate", exc.reason
         return str(result.status.value), result.reason
+
+
+async def verify_cleartext(signed: bytes, keys: Sequence[bytes], *, seconds: float) -> str:
+    """``good <fingerprint>``, ``bad <reason>`` or ``not verified: <reason>`` for an OpenPGP cleartext message.
+
+    gpg runs in a throw-away home directory with only ``keys`` imported (both fed on stdin), each run bounded by
+    ``seconds``; its machine-readable status lines (``--status-fd``) decide.
+    """
+    gpg = shutil.which("gpg")
+    if gpg is None:
+        return "not verified: gpg is not installed"
+    with tempfile.TemporaryDirectory(prefix="dw-gpg-") as home:
+        os.chmod(home, 0o700)
+        base = [gpg, "--batch", "--no-tty", "--no-autostart", "--homedir", home]
+        for key in keys:
+            await _run([*base, "--import"], key, seconds)
+        code, status = await _run([*base, "--status-fd", "1", "--verify"], signed, seconds)
+    if status is None:
+        return f"not verified: gpg did not finish within {seconds:g}s"
+    lines = [line.split()[1:] for line in status.decode("utf-8", "replace").splitlines() if line.startswith("[GNUPG:]")]
+    valid = next((words[1] for words in lines if words and words[0] == "VALIDSIG" and len(words) > 1), None)
+    if valid and any(words and words[0] == "GOODSIG" for words in lines):
+        return f"good {valid}"
+    if any(words and words[0] == "BADSIG" for words in lines):
+        return "bad signature (the file was changed after signing, or signed by another key)"
+    if any(words and words[0] in ("NO_PUBKEY", "ERRSIG") for words in lines):
+        return "not verified: the signing key is not among the Encryption keys"
+    return f"not verified: gpg exit code {code}"
+
+
+async def _run(command: list[str], data: bytes, seconds: float) -> tuple[int, bytes | None]:
+    """Run ``command`` with ``data`` on stdin; ``(exit code, stdout)``, stdout ``None`` when it overran."""
+    process = await asyncio.create_subprocess_exec(
+        *command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL
+    )
+    try:
+        async with asyncio.timeout(seconds):
+            stdout, _ = await process.communicate(data)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+        return -1, None
+    return process.returncode or 0, stdout
 
 
 def _without_body(hop: HttpHop) -> HttpHop:
