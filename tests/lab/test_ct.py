@@ -14,7 +14,7 @@ from http.server import ThreadingHTTPServer
 import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domeinwacht.lab.ct import Log, make_handler, merkle_leaf, mth
@@ -34,6 +34,7 @@ def test_three_leaf_tree_follows_rfc6962_section_2_1():
     assert mth([a, b, c]) == h(b"\x01" + left + h(b"\x00" + c))
 
 
+@settings(deadline=None)  # shared, loaded machine: no per-example deadline
 @given(st.lists(st.binary(max_size=8), min_size=2, max_size=20))
 def test_tree_hash_splits_at_the_largest_power_of_two(leaves):
     k = 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domeinwacht.lab.scenario import (
@@ -127,6 +127,7 @@ def test_null_mx_spelling_becomes_the_null_mx():
     assert s.targets["x.test"].mail["mx"] == ["null", "m"]
 
 
+@settings(deadline=None)  # shared, loaded machine: no per-example deadline
 @given(
     st.dictionaries(
         st.sampled_from(sorted(ALL_CHECKS)),
@@ -141,6 +142,7 @@ def test_any_valid_expectation_map_round_trips(expect):
         assert t.expected(check) == tuple(value if isinstance(value, list) else [value])
 
 
+@settings(deadline=None)  # shared, loaded machine: no per-example deadline
 @given(st.text(min_size=1, max_size=12).filter(lambda s: s not in STATUSES))
 def test_any_other_status_word_is_rejected(word):
     with pytest.raises(ScenarioError):
