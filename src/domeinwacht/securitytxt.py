@@ -6,7 +6,7 @@
 
 The rules are those of shared/standards/SECURITY_TXT.md; each check cites its RFC 9116 section. The parsed
 ``contacts`` of a valid file are the preferred route for vulnerability notifications (CVD). Pure: no I/O (an
-OpenPGP signature is checked for structure only and reported as not verified).
+OpenPGP signature is checked for structure here; the web observer verifies it with gpg).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ class SecurityTxtReport:
         contacts / canonical / encryption / policy / preferred_languages: parsed values.
         expires: the Expires date-time when it parsed.
         signed: the file is an OpenPGP cleartext-signed message.
-        signature_verified: ``None``: the signature is not verified (structure only).
+        signature_verified: always ``None`` here (pure); ``SecurityTxtFetch.signature`` holds the gpg outcome.
     """
 
     errors: tuple[str, ...] = ()
