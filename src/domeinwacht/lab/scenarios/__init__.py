@@ -1,0 +1,1 @@
+"""Packaged lab scenarios (YAML); see default.yaml and docs/LAB.md."""
