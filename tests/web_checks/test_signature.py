@@ -117,3 +117,51 @@ def test_a_bad_signature_is_a_warning():
     result = _check("bad signature (the file was changed after signing, or signed by another key)")
     assert result.status is Status.WARNING
     assert "does not verify" in result.summary
+
+
+@needs_gpg
+def test_the_observer_verifies_a_signed_file_with_the_key_it_names(signers, pki):
+    from datetime import timedelta
+
+    from domeinwacht.scan.env import ScanEnv, ScanOptions
+    from domeinwacht.scan.observe.web import observe_web
+
+    from .fakedns import start_dns
+    from .test_observer import _free_port_on_both_families
+
+    home, key = signers["owner"]
+    port = _free_port_on_both_families()
+    expires = (datetime.now(UTC) + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    text = (
+        f"Contact: mailto:security@example.nl\nEncryption: https://example.nl:{port}/key.asc\nExpires: {expires}\n"
+        f"Canonical: https://example.nl:{port}/.well-known/security.txt\n"
+    )
+    signed = _clearsign(home, text)
+
+    async def scenario():
+        async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            try:
+                path = (await reader.readuntil(b"\r\n\r\n")).split(b" ")[1]
+                body = {b"/.well-known/security.txt": signed, b"/key.asc": key}.get(path)
+                if body is None:
+                    writer.write(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+                else:
+                    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                    writer.write(head + b"Content-Length: %d\r\n\r\n" % len(body) + body)
+                await writer.drain()
+            finally:
+                writer.close()
+
+        server = await asyncio.start_server(handler, "127.0.0.1", port, ssl=pki.server_context())
+        dns_transport, resolver = await start_dns({})
+        try:
+            env = ScanEnv(ScanOptions(allow_non_public=True, resolver=(resolver,), ca_file=pki.ca_file))
+            return await observe_web("example.nl", env, addresses={"example.nl": ["127.0.0.1"]}, ports=(port, port))
+        finally:
+            dns_transport.close()
+            server.close()
+
+    observed = asyncio.run(scenario())
+    (fetch,) = observed["web"].hosts[0].endpoints[0].security_txt
+    assert fetch.found
+    assert fetch.signature is not None and fetch.signature.startswith("good "), fetch.signature
