@@ -11,9 +11,13 @@ Per address of each host (tested separately, never only the first of a family):
 2. ``http://host/`` and its redirects (at most 8; other hosts resolved with the same address family) when 80
    accepts; ``https://host/`` first response (no redirect followed, body capped at 64 KiB) when 443 accepts.
 3. On the domain itself (www only when the domain has no address): ``https://host/.well-known/security.txt``
-   (redirects followed, 100 KB), and the legacy ``/security.txt`` only when the well-known file is not there.
+   (redirects followed, 100 KB), and the legacy ``/security.txt`` only when the well-known file is not there;
+   a signed file is verified with gpg against the keys at its https Encryption URIs (``verify_cleartext``).
 
 Per host: TLSA at ``_443._tcp.host`` and its DNSSEC status (``net.dnssec.validate``).
+
+HTTP, TLS and RPKI run side by side. HTTP requests stop at 80 % of ``target_timeout``; network trouble is
+recorded as a reason, never raised.
 
 For tests without DNS the keyword ``addresses`` gives the A/AAAA of each host directly (they are recorded with
 rcode ``PRESET``); ``ports`` moves 80/443 elsewhere (recorded in the observation, so that the checks use them).
