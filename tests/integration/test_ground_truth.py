@@ -8,6 +8,7 @@ check whose verdict differs from what the scenario declares.
 from __future__ import annotations
 
 import asyncio
+from fnmatch import fnmatchcase
 
 import pytest
 
@@ -51,6 +52,8 @@ def test_every_declared_verdict_matches_the_scan(lab, observed, target, profile)
     results = evaluate_domain(observed[target], check_context(lab.scan_options(), profile))
     wrong = []
     for check_id, acceptable in sorted(spec.expectations(profile).items()):
+        if any(fnmatchcase(check_id, pattern) for pattern in spec.undeclared):
+            continue  # the scenario leaves it open on purpose, and says why
         result = results.get(check_id)
         got = result.status.value if result else "missing"
         if got not in acceptable:
@@ -72,7 +75,7 @@ def test_every_check_has_a_passing_and_a_failing_lab_target(profile):
     seen: dict[str, set[str]] = {}
     for spec in SCENARIO.targets.values():
         for check_id, acceptable in spec.expectations(profile).items():
-            if len(acceptable) == 1:
+            if len(acceptable) == 1 and not any(fnmatchcase(check_id, p) for p in spec.undeclared):
                 seen.setdefault(check_id, set()).add(acceptable[0])
     missing = []
     for check_id in sorted(registered()):
