@@ -113,7 +113,7 @@ def in_namespace(command: list[str], timeout: float) -> tuple[subprocess.Complet
     return done, time.monotonic() - started
 
 
-def peer(tool: str, domains: list[str], resolver: str, work: Path) -> dict[str, Any]:
+def peer(tool: str, domains: list[str], resolver: str, work: Path, web_hosts: list[str]) -> dict[str, Any]:
     venv = BENCH / f".venv-{tool}/bin"
     if not (venv / tool).exists():
         return {"skipped": f"{venv / tool} missing: run bench/measure/setup.sh"}
@@ -126,7 +126,7 @@ def peer(tool: str, domains: list[str], resolver: str, work: Path) -> dict[str, 
         command = [str(venv / "trustymail"), "--json", f"--dns={resolver}", "--timeout=5",
                    f"--output={work / 'trustymail'}", *domains]  # fmt: skip
     else:  # sslyze: every scan command on the web host, one invocation (sslyze parallelises itself)
-        command = [str(venv / "sslyze"), f"--json_out={work / 'sslyze.json'}", *(f"www.{d}" for d in domains)]
+        command = [str(venv / "sslyze"), f"--json_out={work / 'sslyze.json'}", *web_hosts]
     started = time.monotonic()
     process = subprocess.Popen(
         ["ip", "netns", "exec", NAMESPACE, *command], stdout=subprocess.PIPE, stderr=subprocess.PIPE
@@ -178,6 +178,14 @@ def main() -> int:
     from domeinwacht.lab import manager
 
     user = None
+    running_hosts: dict[str, str] = {}
+
+    def hosts_of(names: list[str]) -> list[str]:
+        """The web host sslyze scans per domain: the lab's www host, or www.<domain> in the bench scenario."""
+        if running_hosts:
+            return [running_hosts[n] for n in names if n in running_hosts]
+        return [f"www.{n}" for n in names]
+
     if args.scenario == "bench":
         results["lab_up"] = lab_up(args.count, args.rtt_ms, work)
         domains = bench_domains(args.count)
@@ -187,6 +195,7 @@ def main() -> int:
             raise SystemExit("the lab is not up")
         user = manager.register_user()  # a pytest session finishing meanwhile will not take the lab down
         domains = sorted(status["targets"])
+        running_hosts.update({name: t["hosts"][-1] for name, t in status["targets"].items() if t.get("hosts")})
         results["rtt_ms"] = status.get("rtt_ms", 0)
     results["scenario"] = args.scenario
     results["count"] = len(domains)
@@ -200,7 +209,7 @@ def main() -> int:
     if args.py_spy:
         results["profile_self_time"] = py_spy_summary(work / "sample.pyspy")
     for tool in filter(None, args.peers.split(",")):
-        results[tool] = peer(tool, sample, resolver, work)
+        results[tool] = peer(tool, sample, resolver, work, hosts_of(sample))
         print(tool, json.dumps(results[tool]), file=sys.stderr)
     (args.out / "results.json").write_text(json.dumps(results, indent=1) + "\n")
     print(json.dumps(results, indent=1))

@@ -89,3 +89,30 @@ def test_report_dir_gets_the_summary_and_three_files(fakescan, no_setup, listing
     main(["measure", "--domains", str(listing), "--name", "cli", "--report-dir", str(tmp_path / "out"), *FAKE])
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["cli.csv", "cli.json", "cli.txt"]
     assert "Share of domains compliant, per standard" in capsys.readouterr().out
+
+
+def test_lab_without_a_running_lab_is_a_one_line_error(no_setup, listing, monkeypatch, capsys):
+    monkeypatch.setattr("domeinwacht.lab.is_up", lambda: False)
+    assert main(["measure", "--domains", str(listing), "--lab"]) == 2
+    assert "the lab is not up" in capsys.readouterr().err
+
+
+def test_lab_takes_the_lab_resolver_and_marks_the_data_simulated(fakescan, no_setup, listing, monkeypatch, tmp_path):
+    import domeinwacht.lab
+
+    status = {
+        "resolver": ["203.0.113.53:53"],
+        "trust_anchor_file": str(tmp_path / "root.ds"),
+        "ca_file": str(tmp_path / "ca.pem"),
+        "vrp_file": str(tmp_path / "vrp.json"),
+        "pfx2as_file": str(tmp_path / "pfx2as"),
+    }
+    monkeypatch.setattr(domeinwacht.lab, "is_up", lambda: True)
+    monkeypatch.setattr(domeinwacht.lab, "status", lambda: status)
+    monkeypatch.delattr(domeinwacht.lab, "scan_options", raising=False)
+    fake = [a for a in FAKE if a not in ("--resolver", "127.0.0.1:9")]
+    assert main(["measure", "--domains", str(listing), "--name", "lab", "--lab", *fake]) == 0
+    measurement = Measurement.objects.get(name="lab")
+    assert measurement.options["scan"]["resolver"] == ["203.0.113.53:53"]
+    assert measurement.options["scan"]["allow_non_public"] is True
+    assert measurement.selection["simulated"] is True

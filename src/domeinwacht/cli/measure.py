@@ -102,15 +102,7 @@ def _scan_options(args: argparse.Namespace) -> Any:
             raise UserError(f"{flag} {path}: no such file")
     if args.timeout <= 0 or args.in_flight < 1 or args.batch_size < 1:
         raise UserError("--timeout, --in-flight and --batch-size must be positive")
-    base = ScanOptions()
-    if args.lab:
-        try:
-            from domeinwacht import lab
-        except ImportError as exc:
-            raise UserError("the lab is not installed in this build") from exc
-        if not lab.is_up():
-            raise UserError("the lab is not up: run `domeinwacht lab up` first")
-        base = lab.scan_options()
+    base = _lab_options() if args.lab else ScanOptions()
     return ScanOptions(
         resolver=tuple(args.resolver) or base.resolver,
         trust_anchor_file=args.trust_anchor or base.trust_anchor_file,
@@ -120,6 +112,31 @@ def _scan_options(args: argparse.Namespace) -> Any:
         vrp_file=args.vrp_file or base.vrp_file,
         pfx2as_file=args.pfx2as_file or base.pfx2as_file,
         target_timeout=args.timeout,
+    )
+
+
+def _lab_options() -> Any:
+    """The running lab's resolver, trust anchor, CA and RPKI files (``lab.scan_options()``, else its status)."""
+    from domeinwacht.scan.env import ScanOptions
+
+    try:
+        from domeinwacht import lab
+    except ImportError as exc:
+        raise UserError("the lab is not installed in this build") from exc
+    if not lab.is_up():
+        raise UserError("the lab is not up: run `domeinwacht lab up` first")
+    if hasattr(lab, "scan_options"):
+        return lab.scan_options()
+    doc = lab.status()
+    if doc is None:
+        raise UserError("the lab is not up: run `domeinwacht lab up` first")
+    return ScanOptions(
+        resolver=(str(doc["resolver"][0]),),
+        trust_anchor_file=Path(doc["trust_anchor_file"]),
+        ca_file=Path(doc["ca_file"]),
+        allow_non_public=True,
+        vrp_file=Path(doc["vrp_file"]),
+        pfx2as_file=Path(doc["pfx2as_file"]),
     )
 
 
