@@ -281,6 +281,22 @@ def _zones_loaded(run_dir: Path, expected: int) -> bool:
     return loaded >= expected
 
 
+def _validates(resolver: str, name: str) -> bool:
+    import dns.flags
+    import dns.message
+    import dns.query
+    import dns.rcode
+
+    try:
+        r = dns.query.udp(dns.message.make_query(name, "SOA", want_dnssec=True), resolver, timeout=2.0)
+    except Exception:
+        return False
+    if r.rcode() == dns.rcode.NOERROR and r.flags & dns.flags.AD:
+        return True
+    time.sleep(0.2)
+    return False
+
+
 def _wait_ready(w: world.World, run_dir: Path) -> None:
     deadline = time.monotonic() + READY_TIMEOUT
     checks: list[tuple[str, Any]] = [
@@ -295,6 +311,9 @@ def _wait_ready(w: world.World, run_dir: Path) -> None:
     if mx:
         checks.append(("postfix", lambda: _tcp_ok(mx["ipv4"][0], 25)))
     checks.append(("knotd (all zones loaded)", lambda: _zones_loaded(run_dir, len(w.zone_names))))
+    if w.probe_name:
+        # end to end: the resolver validates the chain root -> test. -> the last signed target
+        checks.append((f"validation of {w.probe_name}", lambda: _validates(A.INFRA["resolver"][0] or "", w.probe_name)))
     for name, probe in checks:
         while not probe():
             if time.monotonic() > deadline:
@@ -400,6 +419,7 @@ def _status_doc(  # noqa: PLR0917 - one call site
         "ct_log": w.exports["ct_log"],
         "name_servers": w.exports["name_servers"],
         "zones": len(w.zone_names),
+        "validated_probe": w.probe_name,
         "targets": {
             name: {
                 "purpose": t.purpose,

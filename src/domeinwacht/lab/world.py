@@ -86,6 +86,7 @@ class World:
     mail_servers: dict[str, dict[str, Any]] = field(default_factory=dict)
     counted: list[tuple[str, str, int]] = field(default_factory=list)  # (label, ip, port) counted by iptables
     zone_names: list[str] = field(default_factory=list)
+    probe_name: str = ""  # the last validly signed target: `lab up` waits until it validates
     exports: dict[str, Any] = field(default_factory=dict)
 
 
@@ -346,6 +347,11 @@ def build(
             for item in s.ds_raw:
                 zones[parent_origin].raw.append((labels_of(origin), _T_DS, 300, item))
     world.zone_names = sorted(zones)
+    for name in reversed(list(scenario.targets)):
+        sig = zones[name + "."].signing
+        if sig is not None and sig.bogus is None:
+            world.probe_name = name
+            break
     for origin, s in signed.items():
         world.files[f"knot/zones/{_zone_file(origin)}"] = s.text.encode()
 
