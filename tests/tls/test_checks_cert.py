@@ -221,3 +221,59 @@ def test_ocsp_stapling_is_information_only_and_needs_an_ocsp_url(good: TlsObserv
     assert run("web.tls.ocsp_stapling", replace(good, ocsp_stapled=False), ca).status is Status.INFO
     no_url = with_leaf(good, pki.issue(ca, ("www.example.nl",)), ca)
     assert run("web.tls.ocsp_stapling", no_url, ca).status is Status.NOT_APPLICABLE
+
+
+def test_a_sha1_signed_leaf_from_a_trusted_ca_still_chains_and_fails_only_signature(
+    good: TlsObservation, tmp_path: Path
+) -> None:
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl is not installed")
+    rsa_ca = pki.make_ca("RSA Root", key=pki.make_key("rsa", 2048))
+    (tmp_path / "ca.pem").write_bytes(rsa_ca.pem)
+    (tmp_path / "ca.key").write_bytes(rsa_ca.key_pem)
+    (tmp_path / "ext.cnf").write_text("subjectAltName=DNS:www.example.nl\nbasicConstraints=critical,CA:FALSE\n")
+
+    def sh(*args: str) -> None:
+        subprocess.run([openssl, *args], check=True, capture_output=True, cwd=tmp_path)
+
+    sh(
+        "req",
+        "-new",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=www.example.nl",
+        "-keyout",
+        "l.key",
+        "-out",
+        "l.csr",
+    )
+    sh(
+        "x509",
+        "-req",
+        "-in",
+        "l.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-sha1",
+        "-days",
+        "3650",
+        "-extfile",
+        "ext.cnf",
+        "-out",
+        "l.der",
+        "-outform",
+        "DER",
+    )
+    obs = replace(good, chain=((tmp_path / "l.der").read_bytes(), rsa_ca.der))
+    ctx = CheckContext(options={"ca_pem": rsa_ca.pem.decode()})  # now: the leaf is valid from today
+    trust = registered()["web.cert.trust"].function((obs,), ctx)
+    signature = registered()["web.cert.signature"].function((obs,), ctx)
+    assert trust.status is Status.PASS, trust.summary
+    assert "cert.signature" in trust.summary
+    assert signature.status is Status.FAIL

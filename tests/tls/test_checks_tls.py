@@ -263,15 +263,19 @@ def test_tls13_only_cannot_compress() -> None:
     assert status("web.tls.compression", TLS13_ONLY) is Status.PASS
 
 
-def test_missing_secure_renegotiation_fails_and_tls13_only_is_not_applicable() -> None:
+def test_missing_secure_renegotiation_fails_and_tls13_only_passes() -> None:
     assert status("web.tls.secure_renegotiation", replace(GOOD, secure_renegotiation=False)) is Status.FAIL
-    assert status("web.tls.secure_renegotiation", TLS13_ONLY) is Status.NOT_APPLICABLE
+    assert status("web.tls.secure_renegotiation", TLS13_ONLY) is Status.PASS
 
 
 def test_client_renegotiation_allowed_is_info_under_2025_05_and_warning_under_2_1_1() -> None:
     obs = replace(GOOD, client_renegotiation="unlimited")
     assert status("web.tls.client_renegotiation", obs) is Status.INFO
     assert status("web.tls.client_renegotiation", obs, profile=OLD) is Status.WARNING
+
+
+def test_tls13_only_cannot_renegotiate_at_all() -> None:
+    assert status("web.tls.client_renegotiation", TLS13_ONLY) is Status.PASS
 
 
 def test_client_renegotiation_not_measured_is_an_error_with_the_reason() -> None:

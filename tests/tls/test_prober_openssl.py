@@ -186,3 +186,39 @@ def test_mail_probes_skip_the_early_data_handshake(openssl_server: StartServer) 
     obs = probe(openssl_server("-early_data", "-tls1_3", www=False), purpose="mail")
     assert obs.early_data is None
     assert "early_data" not in dict(obs.connections_by_step)
+
+
+def test_client_initiated_renegotiation_refused_by_default(openssl_server: StartServer) -> None:
+    obs = probe(openssl_server("-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256"))
+    assert obs.client_renegotiation == "refused"
+    assert evaluate({"web_tls": (obs,)}, CheckContext())["web.tls.client_renegotiation"].status is Status.PASS
+
+
+def test_client_initiated_renegotiation_allowed_is_detected(openssl_server: StartServer) -> None:
+    obs = probe(openssl_server("-tls1_2", "-cipher", "ECDHE-RSA-CHACHA20-POLY1305", "-client_renegotiation"))
+    assert obs.client_renegotiation == "allowed"
+    results = {
+        profile: evaluate({"web_tls": (obs,)}, CheckContext(profile=profile))["web.tls.client_renegotiation"]
+        for profile in ("ncsc-2025-05", "ncsc-2.1.1")
+    }
+    assert results["ncsc-2025-05"].status is Status.INFO
+    assert results["ncsc-2.1.1"].status is Status.WARNING
+
+
+def test_a_tls12_only_curve_is_found_next_to_tls13(openssl_server: StartServer) -> None:
+    # secp224r1 does not exist in TLS 1.3, so only a TLS 1.2 hello can reveal it.
+    obs = probe(openssl_server("-groups", "X25519:secp224r1", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256"))
+    assert "TLSv1.3" in obs.versions
+    assert {"x25519", "secp224r1"} <= set(obs.groups)
+    assert evaluate({"web_tls": (obs,)}, CheckContext())["web.tls.kex_groups"].status is Status.WARNING
+
+
+def test_an_ecdsa_server_keeps_its_certificate_curve_offered_while_curves_are_enumerated(
+    openssl_server: StartServer,
+) -> None:
+    obs = probe(
+        openssl_server(
+            "-tls1_2", "-groups", "X25519:secp224r1", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256", cert="ecdsa"
+        )
+    )
+    assert {"x25519", "secp224r1"} <= set(obs.groups)

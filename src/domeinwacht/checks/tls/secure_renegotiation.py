@@ -2,7 +2,8 @@
 
 CHECKS.md "TLS": RFC 5746 support missing: fail (NCSC: insecure renegotiation insufficient). The server
 supports it when its ServerHello answers our renegotiation_info extension (RFC 5746 3.6). TLS 1.3 has no
-renegotiation: not applicable.
+renegotiation at all (RFC 8446 4.1.2), so a TLS 1.3-only endpoint cannot renegotiate insecurely: pass (as the
+lab's ground truth declares).
 """
 
 from __future__ import annotations
@@ -19,9 +20,7 @@ def secure_renegotiation(obs: TlsObservation, ctx: CheckContext) -> Verdict:
     profile = profile_of(ctx)
     evidence = {"renegotiation_info": obs.secure_renegotiation}
     if not has_legacy(obs):
-        return Verdict(
-            Status.NOT_APPLICABLE, f"{obs.endpoint} speaks only TLS 1.3, which has no renegotiation.", evidence
-        )
+        return Verdict(Status.PASS, f"{obs.endpoint} speaks only TLS 1.3, which has no renegotiation.", evidence)
     if obs.secure_renegotiation is None:
         return Verdict(Status.ERROR, f"{obs.endpoint}: renegotiation_info was not measured", evidence)
     if obs.secure_renegotiation:

@@ -31,6 +31,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Literal
 
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import ec
+
 from domeinwacht.net.guard import NonPublicAddressError
 from domeinwacht.net.tls import _wire as w
 from domeinwacht.net.tls._crypto import resumption_psk
@@ -51,6 +54,7 @@ from domeinwacht.net.tls._registry import (
     signature_hash,
     suites_for_version,
 )
+from domeinwacht.net.tls._renegotiation import client_renegotiation, renegotiation_suite
 from domeinwacht.net.tls._session import (
     Flight12,
     Flight13,
@@ -115,6 +119,7 @@ class _State:
     ems: bool | None = None
     early_data: bool | None = None
     early_data_max: int = 0
+    client_reneg: str | None = None
     ocsp_stapled: bool | None = None
     ocsp: bytes | None = None
     chain: tuple[bytes, ...] = ()
@@ -211,7 +216,7 @@ def _observation(
         compression=state.compression,
         secure_renegotiation=state.secure_reneg,
         extended_master_secret=state.ems,
-        client_renegotiation=None,
+        client_renegotiation=state.client_reneg,
         early_data=state.early_data,
         early_data_max=state.early_data_max,
         ocsp_stapled=state.ocsp_stapled,
@@ -233,16 +238,29 @@ async def _run(target: Target, state: _State, purpose: str) -> None:
     if not any(state.versions.values()):
         raise ProbeError("the server refused every ClientHello (TLS 1.3, 1.2, 1.1 and older)")
     target.step = "groups"
-    if state.groups_source == "" and state.versions.get(TLS12):
+    if state.versions.get(TLS12):
         await _tls12_groups(target, state)
     target.step = "kex_hash"
     if state.versions.get(TLS12):
         await _kex_hashes(target, state)
-    if any(state.versions.get(v) for v in (TLS12, TLS11, TLS10, SSL3)):
+    target.step = "renegotiation"
+    await _renegotiation(target, state)
+
+
+async def _renegotiation(target: Target, state: _State) -> None:
+    if not any(state.versions.get(v) for v in (TLS12, TLS11, TLS10, SSL3)):
+        return  # TLS 1.3 has no renegotiation
+    suite = renegotiation_suite(state.suites.get(TLS12, []))
+    if suite is None:
         state.note(
-            "client-initiated renegotiation not measured: it needs a complete TLS 1.2 session, which the "
-            "prober does not establish"
+            "client-initiated renegotiation not measured: it needs a TLS 1.2 ECDHE suite with AES-GCM or "
+            "ChaCha20-Poly1305, which the server does not accept"
         )
+        return
+    try:
+        state.client_reneg = await client_renegotiation(target, suite, target.server_name, cert_curve(state.chain))
+    except Refused as refusal:
+        state.note(f"client-initiated renegotiation not measured: the handshake failed ({refusal.how})")
 
 
 # --- TLS 1.3 -------------------------------------------------------------------------------------------------
@@ -496,27 +514,63 @@ async def _enumerate12(target: Target, state: _State, version: int, first: Fligh
             state.note(f"{VERSIONS[version]}: the server follows the client's suite order")
 
 
+_CURVE_CODES = {
+    "secp256r1": 23,
+    "secp384r1": 24,
+    "secp521r1": 25,
+    "brainpoolP256r1": 26,
+    "brainpoolP384r1": 27,
+    "brainpoolP512r1": 28,
+}
+
+
+def cert_curve(chain: tuple[bytes, ...]) -> int | None:
+    """The named-group code of the leaf's EC key (an ECDSA handshake needs it in supported_groups)."""
+    if not chain:
+        return None
+    try:
+        key = x509.load_der_x509_certificate(chain[0]).public_key()
+    except ValueError:
+        return None
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        return _CURVE_CODES.get(key.curve.name)
+    return None
+
+
 async def _tls12_groups(target: Target, state: _State) -> None:
-    """No TLS 1.3: enumerate the TLS 1.2 ECDHE curves by iterative removal over the accepted ECDHE suites."""
+    """TLS 1.2 curves by iterative removal over the accepted ECDHE suites.
+
+    Without TLS 1.3 every curve is enumerated. With TLS 1.3 the groups are known already, except curves that
+    exist only in TLS 1.2 (secp224r1, secp256k1, brainpool r1, binary curves): one hello offering only those
+    finds them (RFC 8446 4.2.7 excludes them from TLS 1.3, so EncryptedExtensions never lists them). An
+    ECDSA certificate's curve is always offered last, or the server could not use its certificate.
+    """
     ecdhe = tuple(c for c in state.suites.get(TLS12, []) if SUITES[c].kex == "ECDHE")
     for g in state.tls12_groups:
         state.add_group(g)
+    full = not state.versions.get(TLS13)
     if not ecdhe:
-        state.groups_source = "tls12"
+        if full:
+            state.groups_source = "tls12"
         return
-    remaining = [g for g in TLS12_GROUPS if g not in state.groups]
+    ecdsa = any(SUITES[c].auth == "ECDSA" for c in ecdhe)
+    needed = cert_curve(state.chain) if ecdsa else None
+    remaining = [g for g in TLS12_GROUPS if g not in state.groups and (full or g not in TLS13_GROUPS)]
     while remaining:
-        flight = await _try12(target, _spec12(target, TLS12, ecdhe, groups=tuple(remaining)))
+        offer = tuple(remaining)
+        if needed is not None and needed not in remaining:
+            offer = (*offer, needed)
+        flight = await _try12(target, _spec12(target, TLS12, ecdhe, groups=offer))
         if flight is None or flight.ske is None or flight.ske.curve is None:
             break
         curve = flight.ske.curve
         state.learn12(flight)
         state.add_group(curve)
         if curve not in remaining:
-            state.note("server chose a curve we did not offer")
-            break
+            break  # the certificate's curve again: nothing new to learn
         remaining.remove(curve)
-    state.groups_source = "enumerated"
+    if full:
+        state.groups_source = "enumerated"
 
 
 async def _kex_hashes(target: Target, state: _State) -> None:

@@ -148,6 +148,7 @@ class HelloSpec:
     early_data: bool = False
     psk_identity: tuple[bytes, int] | None = None
     psk_binder_length: int = 32
+    renegotiation_data: bytes = b""
 
 
 def _server_name_ext(name: str) -> bytes:
@@ -166,7 +167,8 @@ def build_client_hello(spec: HelloSpec) -> bytes:
     if spec.server_name and not _is_ip_literal(spec.server_name):
         exts += _server_name_ext(spec.server_name)  # RFC 6066 3: no IP literals in SNI
     if spec.renegotiation_info:
-        exts += extension(EXT_RENEGOTIATION_INFO, b"\x00")  # RFC 5746 3.4: empty renegotiated_connection
+        # RFC 5746 3.4: empty renegotiated_connection; 3.5: the client's verify_data when renegotiating.
+        exts += extension(EXT_RENEGOTIATION_INFO, _vec(spec.renegotiation_data, 1))
     if spec.groups:
         exts += extension(EXT_SUPPORTED_GROUPS, _vec(_u16s(spec.groups), 2))
         exts += extension(EXT_EC_POINT_FORMATS, b"\x01\x00")  # uncompressed only
@@ -444,6 +446,7 @@ class ServerKeyExchange:
     curve: int | None = None
     dh_p: int | None = None
     signature_scheme: int | None = None
+    public: bytes = b""
 
 
 def parse_server_key_exchange(message: bytes, *, kind: str, version: int) -> ServerKeyExchange:
@@ -454,18 +457,19 @@ def parse_server_key_exchange(message: bytes, *, kind: str, version: int) -> Ser
     body = _Reader(r.vec(3))
     curve: int | None = None
     dh_p: int | None = None
+    public = b""
     if kind == "ECDHE":
         if body.u8() != 3:  # named_curve
             raise TlsProtocolError("ServerKeyExchange with explicit curve parameters")
         curve = body.u16()
-        body.vec(1)  # public point
+        public = body.vec(1)
     elif kind == "DHE":
         p = body.vec(2)
         if not p:
             raise TlsProtocolError("empty DH prime")
         dh_p = int.from_bytes(p, "big")
         body.vec(2)  # g
-        body.vec(2)  # Ys
+        public = body.vec(2)  # Ys
     else:
         raise TlsProtocolError(f"cannot parse a ServerKeyExchange for {kind}")
     scheme: int | None = None
@@ -473,7 +477,7 @@ def parse_server_key_exchange(message: bytes, *, kind: str, version: int) -> Ser
         scheme = body.u16()
     if not body.done:
         body.vec(2)  # the signature itself
-    return ServerKeyExchange(kind, curve, dh_p, scheme)
+    return ServerKeyExchange(kind, curve, dh_p, scheme, public)
 
 
 def parse_encrypted_extensions(message: bytes) -> dict[int, bytes]:
