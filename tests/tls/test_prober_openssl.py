@@ -211,6 +211,7 @@ def test_a_tls12_only_curve_is_found_next_to_tls13(openssl_server: StartServer) 
     assert "TLSv1.3" in obs.versions
     assert {"x25519", "secp224r1"} <= set(obs.groups)
     assert evaluate({"web_tls": (obs,)}, CheckContext())["web.tls.kex_groups"].status is Status.WARNING
+    assert bounded_cost(obs) <= 1 + 10, obs.connections_by_step
 
 
 def test_an_ecdsa_server_keeps_its_certificate_curve_offered_while_curves_are_enumerated(

@@ -78,7 +78,8 @@ class TlsObservation:
         compression: the server selected TLS compression (DEFLATE) when offered; ``None`` when no TLS ≤ 1.2.
         secure_renegotiation: the server answered the renegotiation_info extension (RFC 5746).
         extended_master_secret: the server answered the extended_master_secret extension (RFC 7627) on TLS 1.2.
-        client_renegotiation: ``refused`` / ``limited`` / ``unlimited``, or ``None`` when not measured.
+        client_renegotiation: ``refused`` or ``allowed`` (a second ClientHello inside an established TLS 1.2
+            session was answered with a ServerHello), or ``None`` when not measured (reason in ``notes``).
         early_data: ``True`` when a TLS 1.3 resumption offering early data was accepted (EncryptedExtensions
             carried early_data), ``False`` when the server does not offer or accept it, ``None`` when not
             tested.

@@ -16,11 +16,14 @@ our connections at a time):
 4. One hello with client_version TLS 1.1: a compliant server answers with its highest version ≤ 1.1, so one
    refusal proves TLS 1.1, 1.0 and SSL 3 are all off. Accepted old versions are enumerated like TLS 1.2.
 5. TLS 1.2 key-exchange signature hashes: one hello offering only SHA-1 signature_algorithms, one only SHA-224.
+   TLS 1.2-only curves (secp224r1, brainpool r1, …) with one more hello (TLS 1.3 cannot reveal them).
 6. Early data (web): resume with a ticket that advertised early data, offering early_data (never sending
    any); EncryptedExtensions says whether the server would accept it.
+7. Client-initiated renegotiation: one complete TLS 1.2 handshake (ECDHE + AEAD), then a second ClientHello
+   inside it (``_renegotiation``).
 
-Not measured (documented in docs/TLS.md): client-initiated renegotiation (needs a complete TLS 1.2 session),
-SSL 2.
+Not measured (documented in docs/TLS.md): SSL 2; renegotiation when the server has no TLS 1.2 ECDHE AEAD
+suite; how many renegotiations a server allows (we only learn allowed or refused).
 """
 
 from __future__ import annotations
@@ -337,6 +340,10 @@ async def _enumerate13(target: Target, state: _State, found: list[int]) -> None:
             return
         suite = flight.hello.cipher_suite
         group = flight.hrr_group if flight.hello.retry else flight.hello.key_share_group
+        if suites_alone:
+            # The joint offer was refused although the suites alone are fine: in TLS 1.3 any accepted suite
+            # works with any accepted group, so none of the remaining groups is accepted.
+            groups_done = True
         if suite in rem_suites:
             rem_suites.remove(suite)
             found.append(suite)
