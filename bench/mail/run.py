@@ -13,9 +13,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import shlex
 import subprocess
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -104,32 +106,50 @@ def run_ours(names: list[str], options: ScanOptions) -> dict[str, dict[str, Any]
     return asyncio.run(main())
 
 
-def in_namespace(namespace: str, command: list[str], timeout: float) -> tuple[subprocess.CompletedProcess[str], float]:
-    started = time.monotonic()
-    done = subprocess.run(
-        ["ip", "netns", "exec", namespace, *command], check=False, capture_output=True, text=True, timeout=timeout
-    )
-    return done, time.monotonic() - started
+@dataclass(frozen=True)
+class Sandbox:
+    """Where the peers run: the lab's network namespace, in a private mount namespace whose /etc/resolv.conf
+    names the lab resolver (so that their own host-name lookups, e.g. of MX hosts, stay in the lab), and with
+    the lab CA as the default trust store (SSL_CERT_FILE), as our scanner gets it through ScanOptions.ca_file."""
+
+    namespace: str
+    resolv_conf: Path
+    ca_file: Path
+    cwd: Path
+
+    def run(self, command: list[str], timeout: float) -> tuple[subprocess.CompletedProcess[str], float]:
+        inner = " ".join(shlex.quote(c) for c in ["ip", "netns", "exec", self.namespace, "env",
+                                                   f"SSL_CERT_FILE={self.ca_file}", *command])  # fmt: skip
+        script = f"mount --bind {shlex.quote(str(self.resolv_conf))} /etc/resolv.conf && exec {inner}"
+        started = time.monotonic()
+        done = subprocess.run(
+            ["unshare", "--mount", "--propagation", "private", "sh", "-c", script],
+            check=False,
+            cwd=self.cwd,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        return done, time.monotonic() - started
 
 
-def run_checkdmarc(name: str, resolver: str, namespace: str) -> dict[str, Any]:
+def run_checkdmarc(name: str, resolver: str, sandbox: Sandbox) -> dict[str, Any]:
     tool = str(BENCH / ".venv-checkdmarc/bin/checkdmarc")
-    done, seconds = in_namespace(
-        namespace, [tool, "-f", "json", "-n", resolver, "-t", "3", "--check-mx-tls", name], 300
-    )
+    done, seconds = sandbox.run([tool, "-f", "json", "-n", resolver, "-t", "3", "--check-mx-tls", name], 300)
     try:
         data = json.loads(done.stdout)
     except json.JSONDecodeError:
         return {"seconds": seconds, "error": (done.stderr or done.stdout)[-500:], "verdicts": {}}
-    return {"seconds": seconds, "verdicts": checkdmarc_verdicts(data), "raw": data}
+    notes = [*((data.get("mx") or {}).get("warnings") or [])]
+    notes += [str((data.get(k) or {}).get("error")) for k in ("spf", "dmarc") if (data.get(k) or {}).get("error")]
+    return {"seconds": seconds, "verdicts": checkdmarc_verdicts(data), "notes": notes, "raw": data}
 
 
-def run_trustymail(name: str, resolver: str, namespace: str, psl: Path) -> dict[str, Any]:
+def run_trustymail(name: str, resolver: str, sandbox: Sandbox, psl: Path) -> dict[str, Any]:
     tool = str(BENCH / ".venv-trustymail/bin/trustymail")
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "result"
-        done, seconds = in_namespace(
-            namespace,
+        done, seconds = sandbox.run(
             [
                 tool,
                 name,
@@ -149,18 +169,34 @@ def run_trustymail(name: str, resolver: str, namespace: str, psl: Path) -> dict[
         if not path.exists():
             return {"seconds": seconds, "error": (done.stderr or done.stdout)[-500:], "verdicts": {}}
         data = json.loads(path.read_text())[0]
-    return {"seconds": seconds, "verdicts": trustymail_verdicts(data), "raw": data}
+    notes = [str(data.get("Syntax Errors") or ""), str(data.get("Debug Info") or "")[:500]]
+    return {"seconds": seconds, "verdicts": trustymail_verdicts(data), "notes": [n for n in notes if n], "raw": data}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results")
     parser.add_argument("--only", nargs="*", help="domains (default: every lab target with mail expectations)")
+    parser.add_argument("--up", action="store_true", help="bring the default lab up when it is down (and down after)")
     args = parser.parse_args()
     status = manager.status()
+    started = False
+    if not status and args.up:
+        status, started = manager.up(None), True
     if not status:
-        raise SystemExit("the lab is not up: run `domeinwacht lab up` first")
-    scenario = load(status.get("scenario_source") or None)
+        raise SystemExit("the lab is not up: run `domeinwacht lab up` first (or pass --up)")
+    user = manager.register_user()  # like the pytest fixture: others see that the lab is in use
+    try:
+        return bench(args, status)
+    finally:
+        others = manager.unregister_user(user)
+        if started and not others:
+            manager.down()
+
+
+def bench(args: argparse.Namespace, status: dict[str, Any]) -> int:
+    source = str(status.get("scenario_source") or "default")
+    scenario = load(source.removesuffix(".yaml") if "/" not in source else source)
     names = args.only or [
         n for n, t in scenario.targets.items() if t.kind in ("mail", "both") and n in status["targets"]
     ]
@@ -176,7 +212,14 @@ def main() -> int:
     )
     import publicsuffixlist
 
-    psl = Path(publicsuffixlist.__file__).parent / "public_suffix_list.dat"
+    # trustymail downloads the PSL unless its cache file is younger than 24 hours, and its worker processes look
+    # for public_suffix_list.dat in the working directory whatever --psl-filename says (1.2.1): give it a fresh
+    # copy of the list shipped with publicsuffixlist there (the sandbox's cwd).
+    psl = Path(tempfile.mkdtemp()) / "public_suffix_list.dat"
+    psl.write_bytes((Path(publicsuffixlist.__file__).parent / "public_suffix_list.dat").read_bytes())
+    resolv_conf = psl.parent / "resolv.conf"
+    resolv_conf.write_text(f"nameserver {resolver}\n")
+    sandbox = Sandbox(namespace, resolv_conf, Path(status["ca_file"]), psl.parent)
     ours = run_ours(names, options)
     rows = []
     for name in names:
@@ -185,12 +228,15 @@ def main() -> int:
             "domain": name,
             "truth": {item: truth(spec, check_id) for item, check_id in ITEMS.items()},
             "domeinwacht": ours[name],
-            "checkdmarc": run_checkdmarc(name, resolver, namespace),
-            "trustymail": run_trustymail(name, resolver, namespace, psl),
+            "checkdmarc": run_checkdmarc(name, resolver, sandbox),
+            "trustymail": run_trustymail(name, resolver, sandbox, psl),
         }
         rows.append(row)
         print(name, {t: round(row[t]["seconds"], 2) for t in ("domeinwacht", "checkdmarc", "trustymail")})
     args.out.mkdir(parents=True, exist_ok=True)
+    for row in rows:
+        for tool in ("checkdmarc", "trustymail"):
+            row[tool].pop("raw", None)  # keep the stored results small; the verdicts are what is compared
     (args.out / "results.json").write_text(json.dumps(rows, indent=1, default=str))
     (args.out / "summary.md").write_text(summary(rows))
     print(summary(rows))
