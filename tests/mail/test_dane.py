@@ -7,7 +7,7 @@ import hashlib
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from domeinwacht.checks._dane import TlsaSyntaxError, match_tlsa, parse_tlsa, rollover_scheme
+from domeinwacht.checks._dane import TlsaSyntaxError, match_tlsa, name_matches, parse_tlsa, rollover_scheme
 
 from .certs import Issued, chain, issue
 
@@ -107,3 +107,20 @@ def test_rollover_scheme_a_3_plus_a_2() -> None:
 def test_a_single_record_is_no_rollover_scheme() -> None:
     assert rollover_scheme([record(3, 1, 1, LEAF)]) is None
     assert rollover_scheme([record(3, 1, 1, LEAF), record(3, 1, 1, LEAF)]) is None
+
+
+def test_dane_ta_requires_the_mx_name_on_the_leaf() -> None:
+    ta = record(2, 0, 1, ROOT)
+    assert match_tlsa([ta], CHAIN, hostname="mx.example.nl").matched
+    result = match_tlsa([ta], CHAIN, hostname="other.example.nl")
+    assert not result.matched and "not issued for other.example.nl" in result.errors[0]
+
+
+def test_dane_ee_ignores_the_name() -> None:
+    assert match_tlsa([record(3, 1, 1, LEAF)], CHAIN, hostname="other.example.nl").matched
+
+
+def test_wildcard_names_match_one_label() -> None:
+    wildcard = issue("*.example.nl", INTERMEDIATE)
+    assert name_matches(wildcard.cert, "mx.example.nl")
+    assert not name_matches(wildcard.cert, "a.mx.example.nl")

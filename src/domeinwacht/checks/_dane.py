@@ -120,8 +120,34 @@ def _chain_signed_up_to(certs: Sequence[x509.Certificate], top: int) -> str | No
     return None
 
 
-def match_tlsa(tlsa_records: Sequence[str], chain_der: Sequence[bytes], *, smtp: bool = True) -> DaneResult:
-    """Match ``tlsa_records`` (presentation format) against the chain as served (DER, leaf first)."""
+def leaf_names(cert: x509.Certificate) -> list[str]:
+    """DNS names of a certificate: subjectAltName dNSName entries, else the subject common names."""
+    try:
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        return [n.lower().rstrip(".") for n in san.get_values_for_type(x509.DNSName)]
+    except x509.ExtensionNotFound:
+        return [str(a.value).lower() for a in cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)]
+
+
+def name_matches(cert: x509.Certificate, hostname: str) -> bool:
+    """RFC 6125 6.4: exact match, or a ``*.`` wildcard standing for exactly the left-most label."""
+    host = hostname.lower().rstrip(".")
+    for name in leaf_names(cert):
+        if name == host:
+            return True
+        if name.startswith("*.") and "." in host and host.split(".", 1)[1] == name[2:]:
+            return True
+    return False
+
+
+def match_tlsa(
+    tlsa_records: Sequence[str], chain_der: Sequence[bytes], *, smtp: bool = True, hostname: str | None = None
+) -> DaneResult:
+    """Match ``tlsa_records`` (presentation format) against the chain as served (DER, leaf first).
+
+    With ``hostname``, a DANE-TA (usage 2) match also needs the leaf to carry that name (RFC 7672 3.2.2: name
+    checks apply to DANE-TA; DANE-EE (usage 3) ignores names, RFC 7672 3.1.1).
+    """
     errors: list[str] = []
     ignored: list[str] = []
     usable: list[Tlsa] = []
@@ -156,6 +182,12 @@ def match_tlsa(tlsa_records: Sequence[str], chain_der: Sequence[bytes], *, smtp:
                 broken = _chain_signed_up_to(certs, index)
                 if broken is not None:
                     errors.append(f"{record.text} matches certificate {index}, but {broken}")
+                    continue
+                if hostname is not None and record.usage == 2 and not name_matches(certs[0], hostname):
+                    errors.append(
+                        f"{record.text} matches certificate {index}, but the leaf is not issued for {hostname} "
+                        f"(names: {', '.join(leaf_names(certs[0])) or 'none'}; RFC 7672 3.2.2)"
+                    )
                     continue
             matches.append(TlsaMatch(record.text, record.usage, index, cert.subject.rfc4514_string()))
     return DaneResult(tuple(matches), tuple(r.text for r in usable), tuple(ignored), tuple(errors))

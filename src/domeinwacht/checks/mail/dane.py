@@ -77,7 +77,7 @@ def dane_valid(obs: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
                 else:
                     unmeasured.append(f"{where}: {probe.error or 'no certificate seen'}")
                 continue
-            result = match_tlsa(host.tlsa.records, chain)
+            result = match_tlsa(host.tlsa.records, chain, hostname=host.name)
             evidence[where] = {
                 "matched": [f"{m.record} -> certificate {m.cert_index} ({m.subject})" for m in result.matches],
                 "ignored": list(result.ignored),
