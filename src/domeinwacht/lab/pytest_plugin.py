@@ -89,8 +89,16 @@ class Lab:
         return dict(self.status["mail_servers"][name])
 
     def scan_options(self, **overrides: Any) -> Any:
-        """``ScanOptions`` pointing the scanner at the lab (resolver, trust anchor, CA, RPKI data)."""
+        """``ScanOptions`` pointing the scanner at the lab (resolver, trust anchor, CA, RPKI data).
+
+        Fails when the lab is no longer up (another session replaced it): with the lab down, the lab
+        prefixes are not routed into the namespace and a scan must not send anything there.
+        """
+        from domeinwacht.lab.manager import is_up
         from domeinwacht.scan.env import ScanOptions
+
+        if not is_up():
+            pytest.fail("the lab is down (taken down or replaced by another session)", pytrace=False)
 
         values: dict[str, Any] = {
             "resolver": (self.resolver,),
