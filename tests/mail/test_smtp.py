@@ -170,7 +170,7 @@ def test_at_most_two_concurrent_connections_per_mail_server() -> None:
         nonlocal active, peak
         active += 1
         peak = max(peak, active)
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(0.5)  # long enough for every probe to have tried to connect
         active -= 1
         await srv.polite(None, starttls=False)(reader, writer)
 
