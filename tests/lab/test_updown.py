@@ -70,6 +70,8 @@ def cycle():
     during = snapshot()
     was_up = manager.is_up()
     route_while_up = sh("ip", "route", "show", "198.51.100.0/24")
+    ns_routes = sh(*netns.in_ns(["ip", "route"])) + sh(*netns.in_ns(["ip", "-6", "route"]))
+    ns_forwarding = sh(*netns.in_ns(["sysctl", "-n", "net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding"]))
     state_dir = manager.state_dir()
     down_result = manager.down()
     after = snapshot()
@@ -80,6 +82,8 @@ def cycle():
         "first": first,
         "again": again,
         "was_up": was_up,
+        "ns_routes": ns_routes,
+        "ns_forwarding": ns_forwarding,
         "is_up_after": manager.is_up(),
         "route_while_up": route_while_up,
         "route_after": sh("ip", "route", "show", "198.51.100.0/24"),
@@ -104,6 +108,11 @@ def test_up_creates_the_namespace_veth_and_routes(cycle):
     assert netns.HOST_IF in cycle["during"]["links"]
     assert "dev dwlab0" in cycle["route_while_up"]
     assert cycle["was_up"]
+
+
+def test_nothing_in_the_namespace_routes_or_forwards_elsewhere(cycle):
+    assert "default" not in cycle["ns_routes"]
+    assert cycle["ns_forwarding"].split() == ["0", "0"]
 
 
 def test_up_starts_the_servers(cycle):
