@@ -798,7 +798,9 @@ def _postfix_service(  # noqa: PLR0917
             f"-o smtpd_tls_chain_files={run_dir}/certs/mx-{name}.pem",
             f"-o smtpd_tls_protocols={protos[tls['protocols'][0]]}",
             "-o smtpd_tls_ciphers=high",
-            f"-o tls_high_cipherlist={tls['cipher_string']}",
+            # Postfix lowers OpenSSL's security level for opportunistic TLS (SHA-1 signature algorithms
+            # are then accepted); pin level 2 unless the preset asks for a lower one
+            f"-o tls_high_cipherlist={tls['cipher_string']}" + ("" if tls["seclevel"] is not None else ":@SECLEVEL=2"),
             f"-o tls_preempt_cipherlist={'yes' if tls['prefer_server'] else 'no'}",
             "-o { tls_eecdh_auto_curves = " + tls["curves"].replace(":", " ").replace("secp256r1", "prime256v1") + " }",
         ]
