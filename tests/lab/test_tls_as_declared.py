@@ -3,6 +3,7 @@ targets that show a defect equals the set whose expectation says the check fails
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 import pytest
@@ -97,3 +98,81 @@ def test_mail_servers_accept_sha1_signature_algorithms_only_where_declared(lab):
             accepting.add(server["host"])
     assert declared_hosts
     assert accepting == declared_hosts
+
+
+def test_client_cipher_order_honoured_exactly_where_cipher_order_fails(lab, tmp_path):
+    phase_out_first = (
+        "ECDHE-ECDSA-AES256-SHA384:ECDHE-RSA-AES256-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256"
+    )
+    honoured, declared = set(), set()
+    for t in web_tls_targets(lab):
+        out = s_client("-tls1_2", "-cipher", phase_out_first, "-connect", f"{t.ipv4[0]}:443")
+        chosen = re.search(r"Cipher is (\S+)", out)
+        if chosen and chosen[1] in {"ECDHE-ECDSA-AES256-SHA384", "ECDHE-RSA-AES256-SHA384"}:
+            honoured.add(t.name)  # the client's first (phase-out) suite won
+        if fails(t, "web.tls.cipher_order"):
+            declared.add(t.name)
+    assert declared
+    assert honoured == declared
+
+
+def test_early_data_accepted_exactly_where_zero_rtt_fails(lab, tmp_path):
+    accepting, declared = set(), set()
+    request = tmp_path / "early.txt"
+    for t in web_tls_targets(lab):
+        if "TLSv1.3" not in presets_protocols(t):
+            continue
+        request.write_text(f"GET / HTTP/1.1\r\nHost: {t.name}\r\n\r\n")
+        session = tmp_path / f"{t.name}.pem"
+        s_client(
+            "-tls1_3",
+            "-connect",
+            f"{t.ipv4[0]}:443",
+            "-servername",
+            t.name,
+            "-sess_out",
+            str(session),
+            stdin="GET / HTTP/1.0\r\n\r\n",
+        )
+        out = s_client(
+            "-tls1_3",
+            "-connect",
+            f"{t.ipv4[0]}:443",
+            "-servername",
+            t.name,
+            "-sess_in",
+            str(session),
+            "-early_data",
+            str(request),
+        )
+        if "Early data was accepted" in out:
+            accepting.add(t.name)
+        if fails(t, "web.tls.zero_rtt"):
+            declared.add(t.name)
+    assert declared
+    assert accepting == declared
+
+
+def presets_protocols(target) -> list[str]:
+    from domeinwacht.lab.presets import tls_settings
+
+    return tls_settings(target.spec.web["tls"], target.spec.web["cert"])["protocols"]
+
+
+def test_ipv6_addresses_accept_connections_exactly_where_declared(lab):
+    import socket
+
+    reachable, declared = set(), set()
+    for t in lab.targets():
+        if not t.spec.web or not t.ipv6:
+            continue
+        port = 443 if t.spec.web["https"] else 80
+        try:
+            with socket.create_connection((t.ipv6[0], port), timeout=5):
+                reachable.add(t.name)
+        except OSError:
+            pass
+        if t.expected("web.ipv6.reach") == ("pass",):
+            declared.add(t.name)
+    assert declared
+    assert reachable == declared
