@@ -90,6 +90,8 @@ def up(scenario: str | None = None, rtt_ms: int = 0, *, quiet: bool = True) -> d
         run_dir = base / "run"
         if run_dir.exists():
             shutil.rmtree(run_dir)
+        _prune(base / "cache" / "zones", days=2)
+        _prune(base / "cache" / "certs", days=14)
         keys = KeyCache(base / "cache" / "keys")
         try:
             w = world.build(scen, keys, run_dir)
@@ -226,6 +228,15 @@ def _start_servers(run_dir: Path, keys: KeyCache, w: world.World, rtt_ms: int) -
             if time.monotonic() > deadline:
                 raise LabError(f"the delayer did not start: {(run_dir / 'delay.log').read_text()[-300:]}")
             time.sleep(0.05)
+
+
+def _prune(directory: Path, days: int) -> None:
+    """Drop cache entries older than ``days`` (signed zones are reused for a day, certificates a week)."""
+    cutoff = time.time() - days * 86400
+    for entry in directory.glob("*") if directory.exists() else []:
+        with contextlib.suppress(OSError):
+            if entry.stat().st_mtime < cutoff:
+                entry.unlink()
 
 
 def _rss_kib(pid: int) -> int:
