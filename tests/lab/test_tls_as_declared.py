@@ -124,7 +124,9 @@ def test_early_data_accepted_exactly_where_zero_rtt_fails(lab, tmp_path):
             continue
         request.write_text(f"GET / HTTP/1.1\r\nHost: {t.name}\r\n\r\n")
         session = tmp_path / f"{t.name}.pem"
+        # -ign_eof: stay until the server closes, so the TLS 1.3 ticket (sent after the handshake) arrives
         s_client(
+            "-ign_eof",
             "-tls1_3",
             "-connect",
             f"{t.ipv4[0]}:443",
@@ -132,7 +134,7 @@ def test_early_data_accepted_exactly_where_zero_rtt_fails(lab, tmp_path):
             t.name,
             "-sess_out",
             str(session),
-            stdin="GET / HTTP/1.0\r\n\r\n",
+            stdin=f"GET / HTTP/1.0\r\nHost: {t.name}\r\n\r\n",
         )
         out = s_client(
             "-tls1_3",
