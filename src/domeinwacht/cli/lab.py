@@ -64,6 +64,10 @@ def _print_status(doc: dict[str, Any], as_json: bool) -> None:
     rtt = doc.get("rtt_measured_ms")
     print(f"  RTT           {doc['rtt_ms']} ms asked, {rtt if rtt is not None else '-'} ms measured")
     print(f"  bring-up      {doc['bringup_seconds']['total']} s")
+    if doc.get("servers_rss_mib") is not None:
+        print(f"  memory        {doc['servers_rss_mib']} MiB (all lab servers)")
+    if doc.get("counted"):
+        print(f"  counted SYNs  {', '.join(doc['counted'])} (rate-limited MX)")
 
 
 def _up(args: argparse.Namespace) -> int:
