@@ -137,8 +137,9 @@ def test_an_endpoint_that_could_not_be_measured_is_an_error_with_its_reason() ->
     assert "timed out" in result.summary
 
 
-def test_no_endpoint_at_all_is_an_error_never_a_pass() -> None:
-    assert status("web.tls.ciphers") is Status.ERROR
+def test_no_endpoint_at_all_is_not_applicable_never_a_pass() -> None:
+    assert status("web.tls.ciphers") is Status.NOT_APPLICABLE
+    assert status("mail.cert.trust") is Status.NOT_APPLICABLE
 
 
 def test_an_unknown_profile_is_an_error() -> None:

@@ -65,7 +65,14 @@ def evaluate(
     except UnknownProfileError as exc:
         return CheckResult.error(check_id, str(exc))
     if not observations:
-        return CheckResult.error(check_id, "no TLS endpoint was probed", endpoints={})
+        # Nothing to probe (a null MX, a host without addresses): the observer records a failed probe as
+        # an observation with ``error``, so an empty area never hides a failure.
+        return CheckResult(
+            check_id,
+            Status.NOT_APPLICABLE,
+            "There is no TLS endpoint to judge (no address to probe).",
+            {"profile": ctx.profile, "endpoints": {}},
+        )
     verdicts: dict[str, Verdict] = {}
     for obs in observations:
         if obs.error is not None:
