@@ -324,3 +324,12 @@ def test_plausible_headers_with_arbitrary_bodies_never_crash_a_parser(
     data = prefix + length.to_bytes(3, "big") + body
     with contextlib.suppress(TlsProtocolError):
         PARSERS[which](data)
+
+
+def test_sni_sends_the_a_label_of_an_internationalised_name_without_a_trailing_dot() -> None:
+    hello = parse_client_hello(
+        w.build_client_hello(w.HelloSpec(version=0x0303, suites=(1,), server_name="bücher.example."))
+    )
+    extensions = hello["extensions"]
+    assert isinstance(extensions, dict)
+    assert extensions[w.EXT_SERVER_NAME].endswith(b"xn--bcher-kva.example")

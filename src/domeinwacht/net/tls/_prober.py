@@ -184,6 +184,10 @@ async def probe_tls(
         error = f"not a valid TLS answer: {exc}"
     except TimeoutError:
         error = f"no complete TLS answer within {env.options.io_timeout:g}s per connection ({budget:g}s per endpoint)"
+    except OSError as exc:  # a reset or unreachable network in the middle of a conversation
+        error = f"network error: {exc.strerror or exc}"
+    except (ValueError, UnicodeError) as exc:  # e.g. a server name that has no IDNA form
+        error = f"cannot probe: {exc}"
     return _observation(target, state, purpose, error, time.monotonic() - started)
 
 

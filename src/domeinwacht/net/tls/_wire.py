@@ -152,7 +152,14 @@ class HelloSpec:
 
 
 def _server_name_ext(name: str) -> bytes:
-    encoded = name.encode("idna") if not name.isascii() else name.encode("ascii")
+    """RFC 6066 3: host_name is the ASCII (A-label) form, without a trailing dot."""
+    name = name.rstrip(".")
+    if name.isascii():
+        encoded = name.encode("ascii")
+    else:
+        import idna
+
+        encoded = idna.encode(name, uts46=True)  # raises idna.IDNAError (a UnicodeError) when impossible
     entry = b"\x00" + _vec(encoded, 2)
     return extension(EXT_SERVER_NAME, _vec(entry, 2))
 
