@@ -157,3 +157,32 @@ def test_a_failing_starttls_preamble_is_an_error_with_its_reason() -> None:
 
     obs, _ = probe_against(silent, starttls=preamble, purpose="mail")
     assert obs.error == "STARTTLS failed: RuntimeError: STARTTLS not offered"
+
+
+def test_connections_to_one_address_respect_the_per_ip_limit() -> None:
+    open_now = 0
+    most = 0
+
+    async def slow_close(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal open_now, most
+        open_now += 1
+        most = max(most, open_now)
+        try:
+            await reader.read(65536)
+            await asyncio.sleep(0.05)
+        finally:
+            open_now -= 1
+            writer.close()
+
+    async def run() -> tuple[TlsObservation, ...]:
+        server = await asyncio.start_server(slow_close, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        env = ScanEnv(ScanOptions(allow_non_public=True, per_ip_concurrency=1, io_timeout=2))
+        try:
+            return tuple(await asyncio.gather(*(probe_tls("127.0.0.1", port, None, env) for _ in range(3))))
+        finally:
+            server.close()
+
+    results = asyncio.run(run())
+    assert all(r.error is not None and r.connections >= 3 for r in results)
+    assert most == 1

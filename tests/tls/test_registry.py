@@ -75,3 +75,15 @@ def test_a_name_outside_the_grammar_is_refused() -> None:
 )
 def test_signature_schemes_map_to_their_hash(scheme: int, hash_name: str) -> None:
     assert signature_hash(scheme) == hash_name
+
+
+def test_the_package_exports_exactly_its_public_names() -> None:
+    import domeinwacht.net.tls as package
+
+    assert sorted(package.__all__) == sorted(
+        name
+        for name in vars(package)
+        if not name.startswith("_")
+        and name not in ("annotations",)
+        and not isinstance(vars(package)[name], type(package))
+    )
