@@ -67,3 +67,12 @@ def test_unknown_tls_preset_is_a_one_line_error(monkeypatch, capsys, tmp_path):
     err = capsys.readouterr().err.strip()
     assert "unknown TLS preset 'ssl2-please'" in err
     assert len(err.splitlines()) == 1
+
+
+def test_the_package_exports_the_scanner_facing_api():
+    import domeinwacht.lab as lab
+
+    for name in ("is_up", "scan_options", "status", "up", "down", "in_lab"):
+        assert callable(getattr(lab, name)), name
+    assert lab.in_lab("198.51.100.53") and lab.in_lab("2001:db8::1")
+    assert not lab.in_lab("192.0.2.2")  # the low half of 192.0.2.0/24 is not the lab's
