@@ -21,6 +21,7 @@ import argparse
 import collections
 import json
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -31,16 +32,18 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent.parent
 PROJECT = BENCH.parent
 NAMESPACE = "dwlab"
+LAST_CPU = [0.0]  # CPU seconds (user + system) of the last process waited for
 
 
 def _wait(process: subprocess.Popen[bytes], timeout: float) -> tuple[int, float, int]:
-    """(exit code, seconds, peak RSS in KiB) of ``process``."""
+    """(exit code, seconds, peak RSS in KiB) of ``process``; its CPU seconds go to ``LAST_CPU``."""
     started = time.monotonic()
     deadline = started + timeout
     while True:
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
         if pid:
             process.returncode = os.waitstatus_to_exitcode(status)
+            LAST_CPU[0] = usage.ru_utime + usage.ru_stime
             return process.returncode, time.monotonic() - started, usage.ru_maxrss
         if time.monotonic() > deadline:
             process.kill()
@@ -99,6 +102,7 @@ def ours(domains: list[str], work: Path, label: str, py_spy: Path | None = None)
         "scan_seconds": figures["seconds"],
         "domains_per_minute": round(figures["domains"] / seconds * 60, 1),
         "peak_rss_mib": round(rss / 1024, 1),
+        "cpu_seconds_per_domain": round(LAST_CPU[0] / n, 3),
         "connections_per_domain": round(connections / n, 2),
         "counters_per_domain": per_domain,
         "with_failures": figures["with_failures"],
@@ -113,26 +117,47 @@ def in_namespace(command: list[str], timeout: float) -> tuple[subprocess.Complet
     return done, time.monotonic() - started
 
 
-def peer(tool: str, domains: list[str], resolver: str, work: Path, web_hosts: list[str]) -> dict[str, Any]:
+def sandboxed(command: list[str], status: dict[str, Any], cwd: Path) -> list[str]:
+    """``command`` inside the lab namespace, in a private mount namespace whose /etc/resolv.conf names the lab
+    resolver (the peers' own host-name lookups stay in the lab) and with the lab CA as trust store — what our
+    scanner gets through ScanOptions (as bench/mail does)."""
+    resolver = str(status["resolver"][0]).split(":")[0]
+    resolv_conf = cwd / "resolv.conf"
+    resolv_conf.write_text(f"nameserver {resolver}\n")
+    inner = " ".join(
+        shlex.quote(c)
+        for c in ["ip", "netns", "exec", NAMESPACE, "env", f"SSL_CERT_FILE={status['ca_file']}", *command]
+    )
+    script = (
+        f"mount --bind {shlex.quote(str(resolv_conf))} /etc/resolv.conf && cd {shlex.quote(str(cwd))} && exec {inner}"
+    )
+    return ["unshare", "--mount", "--propagation", "private", "sh", "-c", script]
+
+
+def peer(tool: str, domains: list[str], status: dict[str, Any], work: Path, web_hosts: list[str]) -> dict[str, Any]:
+    import publicsuffixlist
+
     venv = BENCH / f".venv-{tool}/bin"
     if not (venv / tool).exists():
         return {"skipped": f"{venv / tool} missing: run bench/measure/setup.sh"}
-    listing = work / f"peer-{tool}.txt"
-    listing.write_text("\n".join(domains) + "\n")
+    cwd = work / f"peer-{tool}"
+    cwd.mkdir(parents=True, exist_ok=True)
+    resolver = str(status["resolver"][0]).split(":")[0]
     if tool == "pshtt":
-        command = [str(venv / "pshtt"), "--json", "--timeout", "5", "--output", str(work / "pshtt.json"), *domains]
-        command = [*command[:1], *(f"--dns={resolver}",), *command[1:]]
+        command = [str(venv / "pshtt"), "--json", "--timeout", "5", f"--dns={resolver}", *domains]
     elif tool == "trustymail":
+        # trustymail downloads the PSL unless a fresh public_suffix_list.dat is in its working directory.
+        psl = cwd / "public_suffix_list.dat"
+        psl.write_bytes((Path(publicsuffixlist.__file__).parent / "public_suffix_list.dat").read_bytes())
         command = [str(venv / "trustymail"), "--json", f"--dns={resolver}", "--timeout=5",
-                   f"--output={work / 'trustymail'}", *domains]  # fmt: skip
-    else:  # sslyze: every scan command on the web host, one invocation (sslyze parallelises itself)
-        command = [str(venv / "sslyze"), f"--json_out={work / 'sslyze.json'}", *web_hosts]
+                   f"--psl-filename={psl}", "--psl-read-only", f"--output={cwd / 'out'}", *domains]  # fmt: skip
+    else:  # sslyze: every default scan command on each web host, one invocation (sslyze parallelises itself)
+        command = [str(venv / "sslyze"), f"--json_out={cwd / 'sslyze.json'}", *web_hosts]
     started = time.monotonic()
-    process = subprocess.Popen(
-        ["ip", "netns", "exec", NAMESPACE, *command], stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
+    process = subprocess.Popen(sandboxed(command, status, cwd), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     code, seconds, rss = _wait(process, timeout=3 * 3600)
-    _, err = process.communicate()
+    out, err = process.communicate()
+    (cwd / "stdout").write_bytes(out)
     return {
         "domains": len(domains),
         "exit": code,
@@ -140,6 +165,7 @@ def peer(tool: str, domains: list[str], resolver: str, work: Path, web_hosts: li
         "seconds_per_domain": round(seconds / len(domains), 3),
         "domains_per_minute": round(len(domains) / seconds * 60, 1),
         "peak_rss_mib": round(rss / 1024, 1),
+        "cpu_seconds_per_domain": round(LAST_CPU[0] / len(domains), 3),
         "stderr_tail": err.decode(errors="replace")[-500:],
     }
 
@@ -194,12 +220,11 @@ def main() -> int:
         if status is None:
             raise SystemExit("the lab is not up")
         user = manager.register_user()  # a pytest session finishing meanwhile will not take the lab down
-        domains = sorted(status["targets"])
+        domains = sorted(status["targets"])[: args.count]
         running_hosts.update({name: t["hosts"][-1] for name, t in status["targets"].items() if t.get("hosts")})
         results["rtt_ms"] = status.get("rtt_ms", 0)
     results["scenario"] = args.scenario
     results["count"] = len(domains)
-    resolver = str(manager.status()["resolver"][0]).split(":")[0]
     step = max(1, len(domains) // args.sample)
     sample = domains[::step][: args.sample]
     if not args.skip_full:
@@ -209,7 +234,7 @@ def main() -> int:
     if args.py_spy:
         results["profile_self_time"] = py_spy_summary(work / "sample.pyspy")
     for tool in filter(None, args.peers.split(",")):
-        results[tool] = peer(tool, sample, resolver, work, hosts_of(sample))
+        results[tool] = peer(tool, sample, manager.status(), work, hosts_of(sample))
         print(tool, json.dumps(results[tool]), file=sys.stderr)
     (args.out / "results.json").write_text(json.dumps(results, indent=1) + "\n")
     print(json.dumps(results, indent=1))

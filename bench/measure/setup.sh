@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Peer tools for the measurement bench, each in its own venv beside bench/ (never in the project's .venv):
 # pshtt (HTTPS/HSTS), trustymail (mail: SPF/DMARC/STARTTLS), sslyze (TLS). trustymail's venv is shared with
-# bench/mail (same tool, same version pin-free install).
+# bench/mail (same tool, same version pin-free install). Note: pip resolves pshtt 0.6.6, which imports the
+# sslyze 2.x API and fails with sslyze 6 (see README.md); pshtt is reported as not runnable then.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for tool in pshtt trustymail sslyze; do
