@@ -23,7 +23,7 @@ from domeinwacht.web.measurements.store import DjangoStore
 from measurements.conftest import PLUGIN, TESTS
 from measurements.factories import domains, planned
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.services
 
 N = 30
 
@@ -118,7 +118,7 @@ def worker_processes(postgres_url, tmp_path_factory):
 
 
 @pytest.fixture
-def workers(worker_processes, fakescan):
+def workers(worker_processes, fakescan, transactional_db):
     """The module's workers, with their logs emptied for this test."""
     queue, logs = worker_processes
     for log in logs:
@@ -185,3 +185,37 @@ def test_a_batch_delivered_twice_is_stored_once(workers):
     assert Result.objects.filter(measurement=measurement).count() == 10
     measured = [line for line in _lines(logs) if not line.startswith("#")]
     assert len(measured) == 10
+
+
+def test_measure_cli_with_the_celery_backend_finishes_on_the_workers(workers, tmp_path, monkeypatch, capsys):
+    from domeinwacht.cli import main
+    from domeinwacht.web.measurements.models import Measurement
+
+    queue, _ = workers
+    monkeypatch.setattr("domeinwacht.web.django_setup.setup", lambda migrate=True: None)
+    listing = tmp_path / "domains.txt"
+    listing.write_text("\n".join(domains(12)) + "\n")
+    args = ["measure", "--domains", str(listing), "--name", "cli-celery", "--backend", "celery", "--queue", queue]
+    args += ["--plugin", PLUGIN, "--group", "fakescan", "--resolver", "127.0.0.1:9", "--no-progress"]
+    assert main(args) == 0
+    measurement = Measurement.objects.get(name="cli-celery")
+    assert (measurement.status, measurement.done_count, measurement.backend) == (Status.FINISHED, 12, "celery")
+
+
+@pytest.mark.services
+@pytest.mark.django_db
+def test_without_a_worker_the_coordinator_stops_with_a_clear_error_and_the_measurement_stays_resumable(fakescan):
+    """Needs only the broker: nothing runs in another process, so this works on SQLite too."""
+    from domeinwacht.scan.celery_app import app
+
+    queue = f"domeinwacht-test-idle-{uuid.uuid4().hex[:12]}"
+    measurement = planned(name="idle", n=3, backend="celery")
+    try:
+        with pytest.raises(celery_backend.CeleryRunError, match=f"is a worker consuming queue '{queue}'"):
+            celery_backend.run(DjangoStore(measurement), queue=queue, poll_seconds=0.1, stall_seconds=0.5)
+    finally:
+        with app.connection_for_write() as connection:
+            connection.default_channel.queue_delete(queue)
+    measurement.refresh_from_db()
+    assert measurement.status == Status.RUNNING
+    assert service.pending_count(measurement) == 3
