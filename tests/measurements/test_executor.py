@@ -113,3 +113,39 @@ def test_the_shared_cache_keeps_at_most_max_shared_finished_probes():
 def test_invalid_settings_are_refused(options):
     with pytest.raises(ValueError, match="at least 1"):
         run_targets([], options, evaluator, ListSink(), settings=ExecutorSettings(batch_size=0))
+
+
+def test_a_kept_probe_loop_shares_probes_across_runs(fakescan, options, settings_fake):
+    from domeinwacht.scan.executor import ProbeLoop
+
+    probes = ProbeLoop(options)
+    try:
+        first = run_targets(targets(30), options, evaluator, ListSink(), settings=settings_fake, probe_loop=probes)
+        second = run_targets(
+            targets(30, "e"), options, evaluator, ListSink(), settings=settings_fake, probe_loop=probes
+        )
+    finally:
+        probes.close()
+    assert first.counters["fake.mx_probes"] == 3
+    assert "fake.mx_probes" not in second.counters
+
+
+def test_a_shared_probe_cancelled_with_its_run_is_asked_again():
+    async def main():
+        env = RunEnv()
+        never = asyncio.Event()
+
+        async def stuck():
+            await never.wait()
+
+        waiter = asyncio.ensure_future(env.shared(("k",), stuck))
+        await asyncio.sleep(0)
+        env._shared[("k",)].cancel()
+        await asyncio.gather(waiter, return_exceptions=True)
+
+        async def value():
+            return "fresh"
+
+        return await env.shared(("k",), value)
+
+    assert asyncio.run(main()) == "fresh"

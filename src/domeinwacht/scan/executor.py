@@ -106,7 +106,7 @@ class RunEnv(ScanEnv):
 
     async def shared(self, key: tuple[Any, ...], factory: Callable[[], Awaitable[T]]) -> T:
         task = self._shared.get(key)
-        if task is None:
+        if task is None or task.cancelled():  # a probe cancelled with the run that started it: ask again
 
             async def run() -> T:
                 return await factory()
@@ -154,25 +154,23 @@ def run_targets(
     *,
     settings: ExecutorSettings = ExecutorSettings(),
     progress: Progress | None = None,
+    probe_loop: ProbeLoop | None = None,
 ) -> RunStats:
     """Observe, evaluate and store every target of ``targets`` (see the module docstring).
 
     The probes run on an event loop in a background thread; this (the calling) thread pulls targets from the
     iterable and writes batches to the sink, so a database sink never blocks the probes and never runs inside
-    the event loop (Django's ORM is synchronous).
+    the event loop (Django's ORM is synchronous). ``probe_loop``: run on that (kept) loop and environment instead
+    of a fresh one, so shared probes are reused across calls (a worker's batches).
     """
     if settings.max_in_flight < 1 or settings.batch_size < 1:
         raise ValueError("max_in_flight and batch_size must be at least 1")
     started = time.monotonic()
     stats = RunStats()
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, name="domeinwacht-probes", daemon=True)
-    thread.start()
-
-    async def make_env() -> RunEnv:
-        return RunEnv(options, max_shared=settings.max_shared_probes)
-
-    env = asyncio.run_coroutine_threadsafe(make_env(), loop).result()
+    owned = probe_loop is None
+    probes = probe_loop if probe_loop is not None else ProbeLoop(options, settings.max_shared_probes)
+    loop, env = probes.loop, probes.env
+    counted_before = dict(env.counters)
     finished: queue.SimpleQueue[Future[TargetOutcome]] = queue.SimpleQueue()
     in_flight: set[Future[TargetOutcome]] = set()
     buffer: list[TargetOutcome] = []
@@ -218,13 +216,42 @@ def run_targets(
     finally:
         for future in in_flight:
             future.cancel()
-        asyncio.run_coroutine_threadsafe(_settle(), loop).result(timeout=settings.grace_seconds + 5)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join()
-        loop.close()
+        if owned:
+            probes.close(settings.grace_seconds + 5)
     stats.seconds = time.monotonic() - started
-    stats.counters = dict(env.counters)
+    stats.counters = {
+        key: value - counted_before.get(key, 0)
+        for key, value in env.counters.items()
+        if value != counted_before.get(key, 0)
+    }
     return stats
+
+
+class ProbeLoop:
+    """An event loop in a background thread with one ``RunEnv``: where the probes of a run happen.
+
+    ``run_targets`` makes one per call; a Celery worker keeps one across the batches of a measurement, so a mail
+    server shared by domains of different batches is still probed once per worker.
+    """
+
+    def __init__(self, options: ScanOptions, max_shared_probes: int = 50_000) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="domeinwacht-probes", daemon=True)
+        self.thread.start()
+
+        async def make_env() -> RunEnv:
+            return RunEnv(options, max_shared=max_shared_probes)
+
+        self.env = asyncio.run_coroutine_threadsafe(make_env(), self.loop).result()
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Cancel what still runs, stop the loop and its thread."""
+        if self.loop.is_closed():
+            return
+        asyncio.run_coroutine_threadsafe(_settle(), self.loop).result(timeout=timeout)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join()
+        self.loop.close()
 
 
 async def _settle() -> None:

@@ -25,7 +25,7 @@ from django.db.models import Count, Q
 
 from domeinwacht.checks.result import CheckResult
 from domeinwacht.scan.env import ScanOptions
-from domeinwacht.scan.executor import ExecutorSettings, Progress, RunStats, TargetOutcome, run_targets
+from domeinwacht.scan.executor import ExecutorSettings, ProbeLoop, Progress, RunStats, TargetOutcome, run_targets
 from domeinwacht.scan.observe import load_observations
 from domeinwacht.scan.planner import Target as PlannedTarget
 from domeinwacht.scan.planner import batched
@@ -227,6 +227,7 @@ def run_targets_of(
     measurement: Measurement,
     targets: Iterable[PlannedTarget],
     progress: Progress | None = None,
+    probe_loop: ProbeLoop | None = None,
     **override: Any,
 ) -> RunStats:
     """Measure ``targets`` of ``measurement`` in this process and store them (used by every backend)."""
@@ -240,6 +241,7 @@ def run_targets_of(
         DatabaseSink(measurement),
         settings=executor_settings(measurement, **override),
         progress=progress,
+        probe_loop=probe_loop,
     )
 
 
