@@ -170,7 +170,7 @@ def run_targets(
     owned = probe_loop is None
     probes = probe_loop if probe_loop is not None else ProbeLoop(options, settings.max_shared_probes)
     loop, env = probes.loop, probes.env
-    counted_before = dict(env.counters)
+    counted_before = probes.counters()
     finished: queue.SimpleQueue[Future[TargetOutcome]] = queue.SimpleQueue()
     in_flight: set[Future[TargetOutcome]] = set()
     buffer: list[TargetOutcome] = []
@@ -221,7 +221,7 @@ def run_targets(
     stats.seconds = time.monotonic() - started
     stats.counters = {
         key: value - counted_before.get(key, 0)
-        for key, value in env.counters.items()
+        for key, value in probes.counters().items()
         if value != counted_before.get(key, 0)
     }
     return stats
@@ -243,6 +243,16 @@ class ProbeLoop:
             return RunEnv(options, max_shared=max_shared_probes)
 
         self.env = asyncio.run_coroutine_threadsafe(make_env(), self.loop).result()
+
+    def counters(self) -> dict[str, int]:
+        """A copy of the environment's counters, taken on the loop (probes may still be counting)."""
+        if self.loop.is_closed():
+            return dict(self.env.counters)
+
+        async def copy() -> dict[str, int]:
+            return dict(self.env.counters)
+
+        return asyncio.run_coroutine_threadsafe(copy(), self.loop).result()
 
     def close(self, timeout: float = 10.0) -> None:
         """Cancel what still runs, stop the loop and its thread."""
