@@ -74,8 +74,7 @@ def openssl_server(test_pki: Pki) -> Iterator[StartServer]:
     ``www=True`` serves many connections (s_server -www); the early-data mode needs ``www=False`` (echo
     server, stdin kept open). ``conf`` is an OpenSSL config file (e.g. to switch EMS off).
     """
-    if OPENSSL is None:
-        pytest.skip("openssl is not installed")
+    assert OPENSSL is not None, "openssl (Debian package, installed by scripts/bootstrap.sh) is missing"
     processes: list[subprocess.Popen[bytes]] = []
 
     def start(*args: str, cert: str = "rsa", www: bool = True, conf: str | None = None) -> int:
