@@ -74,8 +74,14 @@ def registered() -> Mapping[str, RegisteredCheck]:
     return dict(_REGISTRY)
 
 
+_LOADED = False
+
+
 def load_all() -> None:
-    """Import every check module so that its decorators run."""
+    """Import every check module so that its decorators run (once per process: it sits on the hot path)."""
+    global _LOADED  # noqa: PLW0603 - a process-wide, idempotent import of the check modules
+    if _LOADED:
+        return
     import importlib
     import pkgutil
 
@@ -84,6 +90,7 @@ def load_all() -> None:
     for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
         if not module.name.rsplit(".", 1)[-1].startswith("_"):
             importlib.import_module(module.name)
+    _LOADED = True
 
 
 def evaluate(

@@ -47,9 +47,16 @@ def observer(
     return decorate
 
 
+_LOADED = False
+
+
 def observers() -> Mapping[str, RegisteredObserver]:
-    for module in pkgutil.iter_modules(__path__, __name__ + "."):
-        importlib.import_module(module.name)
+    """Every registered observer (the observer modules are imported once per process)."""
+    global _LOADED  # noqa: PLW0603 - a process-wide, idempotent import of the observer modules
+    if not _LOADED:
+        for module in pkgutil.iter_modules(__path__, __name__ + "."):
+            importlib.import_module(module.name)
+        _LOADED = True
     return dict(_OBSERVERS)
 
 
