@@ -15,16 +15,7 @@ from domeinwacht.web.measurements.models import CheckOutcome
 from domeinwacht.web.measurements.service import TargetSpec
 from domeinwacht.web.measurements.sink import DatabaseSink
 
-pytestmark = [
-    pytest.mark.lab,
-    # net/tls/_session.py evaluates `self._left()` (which raises TimeoutError at the deadline) after creating the
-    # `reader.read()` coroutine, so a TLS read that hits its deadline leaves a never-awaited coroutine behind. Not
-    # this module's subject; reported to the TLS prober's owner. Only that exact message is ignored.
-    pytest.mark.filterwarnings(
-        "ignore:Exception ignored in. <coroutine object StreamReader.read:pytest.PytestUnraisableExceptionWarning"
-    ),
-    pytest.mark.filterwarnings("ignore:coroutine 'StreamReader.read' was never awaited:RuntimeWarning"),
-]
+pytestmark = pytest.mark.lab
 
 PROFILE = "nl-ptolu-2025"
 
