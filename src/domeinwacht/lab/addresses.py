@@ -28,6 +28,8 @@ INFRA: dict[str, tuple[str | None, str | None]] = {
     "mta-sts": ("198.51.100.60", "2001:db8:100::60"),  # MTA-STS policy hosts (SNI)
 }
 
+_INFRA_V4 = frozenset(v4 for v4, _v6 in INFRA.values() if v4)
+
 # Target blocks per RPKI class: (v4 network, first host, last host), v6 /48.
 BLOCKS: dict[str, tuple[str, int, int, str]] = {
     "valid": ("198.51.100.0/24", 10, 249, "2001:db8:100::/48"),
@@ -45,11 +47,14 @@ class Allocator:
 
     def take(self, rpki: str) -> tuple[str, str]:
         net4, _first, last, net6 = BLOCKS[rpki]
-        i = self._next[rpki]
-        if i > last:
-            raise ValueError(f"the lab has no free {rpki} addresses left (max {last})")
-        self._next[rpki] = i + 1
-        v4 = str(ipaddress.ip_network(net4).network_address + i)
+        while True:
+            i = self._next[rpki]
+            if i > last:
+                raise ValueError(f"the lab has no free {rpki} addresses left (max {last})")
+            self._next[rpki] = i + 1
+            v4 = str(ipaddress.ip_network(net4).network_address + i)
+            if v4 not in _INFRA_V4:  # the infrastructure's addresses (.53 resolver, .60 MTA-STS, .80 CT)
+                break
         v6 = str(ipaddress.ip_network(net6).network_address + 0x1000 + i)
         return v4, v6
 
