@@ -83,3 +83,29 @@ def test_keys_are_cached_across_instances(tmp_path):
 def test_unknown_variant_is_refused(pki):
     with pytest.raises(ValueError, match="unknown certificate variant"):
         pki.issue("rsa512", NAMES, "x")
+
+
+def test_ocsp_variant_names_the_lab_ocsp_responder(pki):
+    from cryptography.x509.oid import AuthorityInformationAccessOID
+
+    from domeinwacht.lab.pki import OCSP_URL
+
+    leaf = pki.issue("ocsp", NAMES, "t-ocsp")
+    verify(leaf.cert, pki.intermediate)
+    aia = leaf.cert.extensions.get_extension_for_class(x509.AuthorityInformationAccess).value
+    assert [(d.access_method, d.access_location.value) for d in aia] == [(AuthorityInformationAccessOID.OCSP, OCSP_URL)]
+
+
+def test_ocsp_response_says_good_and_is_signed_by_the_issuing_ca(pki):
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.x509 import ocsp
+
+    leaf = pki.issue("ocsp", NAMES, "t-ocsp")
+    response = ocsp.load_der_ocsp_response(pki.ocsp_response(leaf, now()))
+    assert response.response_status == ocsp.OCSPResponseStatus.SUCCESSFUL
+    assert response.certificate_status == ocsp.OCSPCertStatus.GOOD
+    assert response.serial_number == leaf.cert.serial_number
+    assert response.this_update_utc <= now() < response.next_update_utc
+    key = pki.intermediate.public_key()
+    assert isinstance(key, ec.EllipticCurvePublicKey)
+    key.verify(response.signature, response.tbs_response_bytes, ec.ECDSA(hashes.SHA256()))

@@ -178,3 +178,86 @@ def test_ipv6_addresses_accept_connections_exactly_where_declared(lab):
             declared.add(t.name)
     assert declared
     assert reachable == declared
+
+
+def declares(target, check: str, statuses: set[str]) -> bool:
+    return bool(set(target.expected(check) or ()) & statuses)
+
+
+def test_sha224_only_signature_algorithms_accepted_exactly_where_kex_hash_is_not_pass(lab):
+    # CHECKS.md tls.kex_hash: SHA-224 only accepted -> warning (fail when SHA-1 is accepted too)
+    accepting, declared = set(), set()
+    for t in web_tls_targets(lab):
+        out = s_client(
+            "-tls1_2",
+            "-cipher",
+            "ALL:@SECLEVEL=0",
+            "-sigalgs",
+            "ECDSA+SHA224:RSA+SHA224",
+            "-connect",
+            f"{t.ipv4[0]}:443",
+            "-servername",
+            t.name,
+        )
+        if handshake_ok(out):
+            accepting.add(t.name)
+        if declares(t, "web.tls.kex_hash", {"warning", "fail"}):
+            declared.add(t.name)
+    assert declared
+    assert accepting == declared
+
+
+def mail_servers_with_tls(lab):
+    return [s for s in lab.status["mail_servers"].values() if s["starttls"] and not s["rate_limit"] and s["ipv4"]]
+
+
+def test_mail_servers_accept_sha224_signature_algorithms_only_where_kex_hash_is_not_pass(lab):
+    declared_hosts = {
+        mx
+        for t in lab.targets()
+        if t.spec.mail and declares(t, "mail.tls.kex_hash", {"warning", "fail"})
+        for mx in t.mx
+    }
+    accepting = set()
+    for server in mail_servers_with_tls(lab):
+        out = s_client(
+            "-tls1_2",
+            "-cipher",
+            "ALL:@SECLEVEL=0",
+            "-sigalgs",
+            "ECDSA+SHA224:RSA+SHA224",
+            "-starttls",
+            "smtp",
+            "-connect",
+            f"{server['ipv4'][0]}:25",
+            stdin="QUIT\n",
+        )
+        if handshake_ok(out):
+            accepting.add(server["host"])
+    assert declared_hosts
+    assert accepting == declared_hosts
+
+
+def test_mail_servers_without_extended_master_secret_exactly_where_ems_fails(lab):
+    declared_hosts = {
+        mx for t in lab.targets() if t.spec.mail and fails(t, "mail.tls.extended_master_secret") for mx in t.mx
+    }
+    without = set()
+    for server in mail_servers_with_tls(lab):
+        out = s_client("-tls1_2", "-starttls", "smtp", "-connect", f"{server['ipv4'][0]}:25", stdin="QUIT\n")
+        if handshake_ok(out) and "Extended master secret: no" in out:
+            without.add(server["host"])
+    assert declared_hosts
+    assert without == declared_hosts
+
+
+def test_good_ocsp_response_stapled_exactly_where_ocsp_stapling_passes(lab):
+    stapling, declared = set(), set()
+    for t in web_tls_targets(lab):
+        out = s_client("-status", "-connect", f"{t.ipv4[0]}:443", "-servername", t.name)
+        if "Cert Status: good" in out:
+            stapling.add(t.name)
+        if t.expected("web.tls.ocsp_stapling") == ("pass",):
+            declared.add(t.name)
+    assert declared
+    assert stapling == declared

@@ -17,7 +17,8 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dh, ec, rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509 import ocsp
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
 PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 
@@ -36,7 +37,9 @@ CERT_VARIANTS = (
     "wronghost",
     "untrusted",  # issued by a root that is not in the lab bundle
     "nointermediate",  # valid leaf, but the server sends it without the intermediate
+    "ocsp",  # ECDSA P-256 like ecdsa256, with an OCSP responder URL (AIA) for the stapling targets
 )
+OCSP_URL = "http://ocsp.lab.test/"
 
 _KEY_SPEC = {
     "ecdsa256": "ec256",
@@ -248,6 +251,26 @@ class LabPKI:
             self.issued.append(leaf.cert)
         return leaf
 
+    def ocsp_response(self, leaf: Leaf, now: dt.datetime) -> bytes:
+        """A DER OCSP response (RFC 6960) saying ``leaf`` is good, signed by its issuing CA, valid for a week."""
+        this_update = now.replace(microsecond=0) - dt.timedelta(hours=1)
+        builder = (
+            ocsp.OCSPResponseBuilder()
+            .add_response(
+                cert=leaf.cert,
+                issuer=self.intermediate,
+                algorithm=hashes.SHA256(),
+                cert_status=ocsp.OCSPCertStatus.GOOD,
+                this_update=this_update,
+                next_update=this_update + dt.timedelta(days=7),
+                revocation_time=None,
+                revocation_reason=None,
+            )
+            .responder_id(ocsp.OCSPResponderEncoding.HASH, self.intermediate)
+        )
+        response = builder.sign(self.inter_key, hashes.SHA256())
+        return response.public_bytes(serialization.Encoding.DER)
+
     def _issue(self, variant: str, names: tuple[str, ...], key: PrivateKey) -> Leaf:
         now = _now()
         not_before, not_after = now - dt.timedelta(days=1), now + dt.timedelta(days=200)
@@ -277,6 +300,17 @@ class LabPKI:
             .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
             .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         )
+        if variant == "ocsp":
+            builder = builder.add_extension(
+                x509.AuthorityInformationAccess(
+                    [
+                        x509.AccessDescription(
+                            AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(OCSP_URL)
+                        )
+                    ]
+                ),
+                critical=False,
+            )
         if variant == "sha1":
             cert = _sign_sha1_with_openssl(builder.issuer_name(issuer_cert.subject), key, issuer_cert, issuer_key)
             return Leaf(variant=variant, names=names, key=key, cert=cert, chain=chain)

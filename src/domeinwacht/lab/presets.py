@@ -10,9 +10,18 @@ _GOOD12 = (
     "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-GCM-SHA256"
 )
 _CURVES = "X25519:secp256r1:secp384r1"
+# TLS 1.2 key-exchange signature algorithms with SHA-2 >= 256 only. Debian's OpenSSL 3 at security level 1/2
+# still signs with SHA-224 when a client offers nothing better (CHECKS.md tls.kex_hash: warning), so every
+# server whose target should pass says this list explicitly (nginx ssl_conf_command, postfix tls_config_file).
+STRICT_SIGALGS = (
+    "ECDSA+SHA256:ECDSA+SHA384:ECDSA+SHA512:ed25519:ed448:rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:"
+    "rsa_pss_rsae_sha512:rsa_pss_pss_sha256:rsa_pss_pss_sha384:rsa_pss_pss_sha512:RSA+SHA256:RSA+SHA384:RSA+SHA512"
+)
 
 # protocols (nginx spelling), ciphers (OpenSSL), server order, curves, dhparam (None|ffdhe2048|ffdhe3072|
-# custom1024), seclevel (None = OpenSSL's default), early_data, ems (Extended Master Secret).
+# custom1024), seclevel (None = OpenSSL's default), early_data, ems (Extended Master Secret), sigalgs (TLS 1.2
+# signature algorithms; None = OpenSSL's default, which at @SECLEVEL=0 includes SHA-1 and SHA-224; the default
+# is STRICT_SIGALGS except at security level 0, where the targets exist to accept SHA-1).
 TLS_PRESETS: dict[str, dict[str, Any]] = {
     # TLS 1.3 + 1.2 with good/sufficient ECDHE AEAD suites only, server order, no DHE, named curves only.
     "modern": {"protocols": ["TLSv1.2", "TLSv1.3"], "ciphers": _GOOD12},
@@ -31,6 +40,8 @@ TLS_PRESETS: dict[str, dict[str, Any]] = {
     },
     # insufficient (2025-05) / phase-out (2.1.1): RSA key exchange (GCM and CBC-SHA1), behind ECDHE.
     "insufficient": {"ciphers": "ECDHE-RSA-AES256-GCM-SHA384:AES256-GCM-SHA384:AES128-SHA"},
+    # the same suites with RSA key exchange preferred by the server (phase-out first under v2.1.1).
+    "insufficient_first": {"ciphers": "AES256-GCM-SHA384:AES128-SHA:ECDHE-RSA-AES256-GCM-SHA384"},
     # DHE-RSA suites with a given group (needs an RSA certificate).
     "dhe2048": {
         "ciphers": "ECDHE-RSA-AES256-GCM-SHA384:DHE-RSA-AES256-GCM-SHA384",
@@ -57,6 +68,7 @@ TLS_DEFAULTS: dict[str, Any] = {
     "seclevel": None,
     "early_data": False,
     "ems": True,
+    "sigalgs": STRICT_SIGALGS,
 }
 
 # Certificates that OpenSSL refuses to load at its default security level.
@@ -75,6 +87,8 @@ def tls_settings(spec: str | dict[str, Any], cert: str) -> dict[str, Any]:
     out.update({k: v for k, v in spec.items() if k != "preset"})
     levels = [lvl for lvl in (out["seclevel"], CERT_SECLEVEL.get(cert)) if lvl is not None]
     out["seclevel"] = min(levels) if levels else None
+    if out["seclevel"] == 0 and "sigalgs" not in spec:
+        out["sigalgs"] = None  # security level 0 targets exist to accept SHA-1 (tls.kex_hash fail)
     out["cipher_string"] = out["ciphers"] + (f":@SECLEVEL={out['seclevel']}" if out["seclevel"] is not None else "")
     return out
 
