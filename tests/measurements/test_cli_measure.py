@@ -109,7 +109,6 @@ def test_lab_takes_the_lab_resolver_and_marks_the_data_simulated(fakescan, no_se
     }
     monkeypatch.setattr(domeinwacht.lab, "is_up", lambda: True)
     monkeypatch.setattr(domeinwacht.lab, "status", lambda: status)
-    monkeypatch.delattr(domeinwacht.lab, "scan_options", raising=False)
     fake = [a for a in FAKE if a not in ("--resolver", "127.0.0.1:9")]
     assert main(["measure", "--domains", str(listing), "--name", "lab", "--lab", *fake]) == 0
     measurement = Measurement.objects.get(name="lab")

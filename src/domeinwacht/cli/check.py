@@ -11,12 +11,12 @@ import asyncio
 import json
 import sys
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from domeinwacht.checks.registry import TLS_PROFILES
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.cli import UserError
+from domeinwacht.cli._scan_args import add_scan_arguments, groups, scan_options
 
 # Display order and titles of the categories in text output.
 CATEGORIES = (
@@ -52,68 +52,10 @@ def configure(sub: Any) -> None:
         "evidence and remedy. Exit 0 when the checks ran, whatever the verdicts.",
     )
     parser.add_argument("domains", nargs="+", metavar="DOMAIN")
-    parser.add_argument("--web", action="store_true", help="web checks (default: web and mail)")
-    parser.add_argument("--mail", action="store_true", help="mail checks (default: web and mail)")
     parser.add_argument("--profile", choices=TLS_PROFILES, default="ncsc-2025-05")
-    parser.add_argument("--resolver", action="append", metavar="ADDR[:PORT]", default=[])
-    parser.add_argument("--trust-anchor", type=Path, metavar="FILE")
-    parser.add_argument("--ca-file", type=Path, metavar="PEM")
-    parser.add_argument("--vrp-file", type=Path, metavar="JSON", help="RPKI VRP export")
-    parser.add_argument("--pfx2as-file", type=Path, metavar="FILE", help="prefix-to-origin table")
-    parser.add_argument("--dkim-selector", action="append", default=[], metavar="SELECTOR")
-    parser.add_argument(
-        "--allow-non-public",
-        action="store_true",
-        help="permit scanning loopback/private/link-local/documentation addresses",
-    )
-    parser.add_argument("--lab", action="store_true", help="use the running lab's resolver, trust anchor and CA")
-    parser.add_argument("--timeout", type=float, default=120.0, help="seconds per domain")
+    add_scan_arguments(parser, timeout=120.0)
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.set_defaults(handler=run)
-
-
-def _options(args: argparse.Namespace) -> Any:
-    from domeinwacht.net.dns import parse_server
-    from domeinwacht.scan.env import ScanOptions
-
-    for server in args.resolver:
-        try:
-            parse_server(server)
-        except ValueError as exc:
-            raise UserError(f"--resolver {server!r}: not an address[:port] ({exc})") from exc
-    for flag, path in (
-        ("--trust-anchor", args.trust_anchor),
-        ("--ca-file", args.ca_file),
-        ("--vrp-file", args.vrp_file),
-        ("--pfx2as-file", args.pfx2as_file),
-    ):
-        if path is not None and not path.is_file():
-            raise UserError(f"{flag} {path}: no such file")
-    if args.trust_anchor is not None:
-        from domeinwacht.net.dnssec import TrustAnchorError, load_trust_anchors
-
-        try:
-            load_trust_anchors(args.trust_anchor)
-        except TrustAnchorError as exc:
-            raise UserError(f"--trust-anchor {args.trust_anchor}: {exc}") from exc
-    base = ScanOptions()
-    if args.lab:
-        from domeinwacht import lab
-
-        if not lab.is_up():
-            raise UserError("the lab is not up: run `domeinwacht lab up` first")
-        base = lab.scan_options()
-    return ScanOptions(
-        resolver=tuple(args.resolver) or base.resolver,
-        trust_anchor_file=args.trust_anchor or base.trust_anchor_file,
-        ca_file=args.ca_file or base.ca_file,
-        allow_non_public=args.allow_non_public or base.allow_non_public,
-        profile=args.profile,
-        dkim_selectors=tuple(args.dkim_selector),
-        vrp_file=args.vrp_file or base.vrp_file,
-        pfx2as_file=args.pfx2as_file or base.pfx2as_file,
-        target_timeout=args.timeout,
-    )
 
 
 def _domains(raw: list[str]) -> list[str]:
@@ -130,9 +72,9 @@ def _domains(raw: list[str]) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     domains = _domains(args.domains)
-    options = _options(args)
-    groups = {g for g in ("web", "mail") if getattr(args, g)} or {"web", "mail"}
-    reports = asyncio.run(_check_all(domains, options, groups))
+    options = scan_options(args, profile=args.profile)
+    chosen = set(groups(args))
+    reports = asyncio.run(_check_all(domains, options, chosen))
     if args.format == "json":
         body: Any = reports[0] if len(reports) == 1 else reports
         json.dump(body, sys.stdout, indent=2, ensure_ascii=False)

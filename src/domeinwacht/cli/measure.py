@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from domeinwacht.cli import UserError
+from domeinwacht.cli._scan_args import add_scan_arguments, groups, scan_options
 
 PROFILES = ("nl-wdo", "nl-ptolu-2025", "internetnl", "us-bod-18-01")
 
@@ -46,8 +47,6 @@ def configure(sub: Any) -> None:
     parser.add_argument("--name", help="name of the measurement (default: derived from selection and time)")
     parser.add_argument("--backend", choices=("local", "celery"), help="where to run (default: DOMEINWACHT_BACKEND)")
     parser.add_argument("--queue", default="domeinwacht", help="Celery queue the workers consume")
-    parser.add_argument("--web", action="store_true", help="web checks (default: web and mail)")
-    parser.add_argument("--mail", action="store_true", help="mail checks (default: web and mail)")
     parser.add_argument("--group", action="append", default=[], help=argparse.SUPPRESS)
     parser.add_argument(
         "--plugin",
@@ -56,17 +55,7 @@ def configure(sub: Any) -> None:
         metavar="MODULE",
         help="import an extra observer/check module (site extensions, tests); stored with the measurement",
     )
-    parser.add_argument("--resolver", action="append", metavar="ADDR[:PORT]", default=[])
-    parser.add_argument("--trust-anchor", type=Path, metavar="FILE")
-    parser.add_argument("--ca-file", type=Path, metavar="PEM")
-    parser.add_argument("--vrp-file", type=Path, metavar="JSON", help="RPKI VRP export")
-    parser.add_argument("--pfx2as-file", type=Path, metavar="FILE", help="prefix-to-origin table")
-    parser.add_argument("--dkim-selector", action="append", default=[], metavar="SELECTOR")
-    parser.add_argument(
-        "--allow-non-public", action="store_true", help="permit scanning non-public addresses (the lab)"
-    )
-    parser.add_argument("--lab", action="store_true", help="use the running lab's resolver, trust anchor and CA")
-    parser.add_argument("--timeout", type=float, default=120.0, help="seconds per domain (default 120)")
+    add_scan_arguments(parser, timeout=120.0)
     parser.add_argument("--in-flight", type=int, default=128, help="domains measured at once (default 128)")
     parser.add_argument("--batch-size", type=int, default=200, help="results per database commit (default 200)")
     parser.add_argument("--flush-seconds", type=float, default=2.0, help="longest wait before a commit")
@@ -84,65 +73,9 @@ def configure(sub: Any) -> None:
 
 
 def _scan_options(args: argparse.Namespace) -> Any:
-    from domeinwacht.net.dns import parse_server
-    from domeinwacht.scan.env import ScanOptions
-
-    for server in args.resolver:
-        try:
-            parse_server(server)
-        except ValueError as exc:
-            raise UserError(f"--resolver {server!r}: not an address[:port] ({exc})") from exc
-    for flag, path in (
-        ("--trust-anchor", args.trust_anchor),
-        ("--ca-file", args.ca_file),
-        ("--vrp-file", args.vrp_file),
-        ("--pfx2as-file", args.pfx2as_file),
-    ):
-        if path is not None and not path.is_file():
-            raise UserError(f"{flag} {path}: no such file")
-    if args.timeout <= 0 or args.in_flight < 1 or args.batch_size < 1:
-        raise UserError("--timeout, --in-flight and --batch-size must be positive")
-    base = _lab_options() if args.lab else ScanOptions()
-    return ScanOptions(
-        resolver=tuple(args.resolver) or base.resolver,
-        trust_anchor_file=args.trust_anchor or base.trust_anchor_file,
-        ca_file=args.ca_file or base.ca_file,
-        allow_non_public=args.allow_non_public or base.allow_non_public,
-        dkim_selectors=tuple(args.dkim_selector) or base.dkim_selectors,
-        vrp_file=args.vrp_file or base.vrp_file,
-        pfx2as_file=args.pfx2as_file or base.pfx2as_file,
-        target_timeout=args.timeout,
-    )
-
-
-def _lab_options() -> Any:
-    """The running lab's resolver, trust anchor, CA and RPKI files (``lab.scan_options()``, else its status)."""
-    from domeinwacht.scan.env import ScanOptions
-
-    try:
-        from domeinwacht import lab
-    except ImportError as exc:
-        raise UserError("the lab is not installed in this build") from exc
-    if not lab.is_up():
-        raise UserError("the lab is not up: run `domeinwacht lab up` first")
-    if hasattr(lab, "scan_options"):
-        return lab.scan_options()
-    doc = lab.status()
-    if doc is None:
-        raise UserError("the lab is not up: run `domeinwacht lab up` first")
-    return ScanOptions(
-        resolver=(str(doc["resolver"][0]),),
-        trust_anchor_file=Path(doc["trust_anchor_file"]),
-        ca_file=Path(doc["ca_file"]),
-        allow_non_public=True,
-        vrp_file=Path(doc["vrp_file"]),
-        pfx2as_file=Path(doc["pfx2as_file"]),
-    )
-
-
-def _groups(args: argparse.Namespace) -> tuple[str, ...]:
-    chosen = [g for g in ("web", "mail") if getattr(args, g)] + list(args.group)
-    return tuple(chosen) or ("web", "mail")
+    if args.in_flight < 1 or args.batch_size < 1:
+        raise UserError("--in-flight and --batch-size must be positive")
+    return scan_options(args)
 
 
 def _plan(args: argparse.Namespace, backend: str) -> Any:
@@ -160,7 +93,7 @@ def _plan(args: argparse.Namespace, backend: str) -> Any:
     options = _scan_options(args)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     settings = ExecutorSettings(
-        groups=_groups(args),
+        groups=groups(args),
         max_in_flight=args.in_flight,
         batch_size=args.batch_size,
         flush_seconds=args.flush_seconds,
