@@ -5,7 +5,7 @@
 2. bring the lab up with it (real DNS, web and mail servers in a network namespace);
 3. import the organisations into the register, and the lab domains as each municipality's (tagged ``lab``);
 4. measure every lab domain (web + mail) under the chosen profile, with a progress bar;
-5. print the report and write it as text, CSV and JSON;
+5. print the summary and write the report as text, CSV and JSON (``var/demo/reports/``);
 6. serve the web application (API, admin) until interrupted (``--no-serve`` skips this).
 """
 
@@ -93,19 +93,24 @@ def run(args: argparse.Namespace) -> int:
         _call(["register", "import-domains", str(domains_csv)])
         print(f"{count} municipalities have a lab domain")
 
-        _step(4, f"Measure {count} lab domains, web and mail, profile {args.profile}")
+        _step(4, f"Measure {count} lab domains, web and mail, profile {args.profile}; then the report")
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         name = f"demo-{stamp}"
-        _call(["measure", "--domains", str(domains_txt), "--profile", args.profile, "--name", name, "--lab"])
-
-        _step(5, "Report")
         reports = work / "reports"
-        reports.mkdir(exist_ok=True)
-        _call(["report", name, "--format", "text"])
-        for fmt in ("text", "csv", "json"):
-            out = reports / f"{name}.{'txt' if fmt == 'text' else fmt}"
-            _call(["report", name, "--format", fmt, "-o", str(out)])
-            print(f"written: {out}")
+        _call(
+            [
+                "measure",
+                "--domains",
+                str(domains_txt),
+                "--profile",
+                args.profile,
+                "--name",
+                name,
+                "--lab",
+                "--report-dir",
+                str(reports),
+            ]
+        )
         print(BANNER)
         if args.no_serve:
             return 0
