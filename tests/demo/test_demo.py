@@ -1,0 +1,58 @@
+"""`domeinwacht demo` end to end on a slice of the municipalities (the README's main job).
+
+Runs in its own pytest invocation after the rest of the suite (scripts/test.sh), because the demo brings the lab
+up with its own scenario and takes it down again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.lab
+
+
+def test_demo_measures_lab_municipalities_and_writes_labelled_reports(tmp_path, shared_data):
+    if os.geteuid() != 0:
+        pytest.fail("the demo needs root (network namespace); CI runs as root", pytrace=False)
+    env = {**os.environ, "DOMEINWACHT_DATA_DIR": str(tmp_path / "var")}
+    env.pop("DATABASE_URL", None)  # the demo keeps its own SQLite register
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "domeinwacht",
+            "demo",
+            "--organisations",
+            str(shared_data / "organisaties"),
+            "--limit",
+            "12",
+            "--no-serve",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+    assert "SIMULATED LAB DATA" in done.stdout
+    reports = list((tmp_path / "var" / "demo" / "reports").glob("demo-*.json"))
+    assert len(reports) == 1, done.stdout[-2000:]
+    body = json.loads(reports[0].read_text())
+    assert body["measurement"]["simulated"] is True
+    assert body["measurement"]["measured"] == 12
+    assert "gemeente" in body["organisation_types"]  # the lab domains carry their municipality
+    assert "amsterdam.nl" not in json.dumps(body["domains"])  # only lab domains are measured
+    assert list(Path(reports[0].parent).glob("demo-*.csv"))
+
+
+def test_the_lab_is_down_after_the_demo():
+    from domeinwacht import lab
+
+    assert not lab.is_up()
