@@ -92,11 +92,14 @@ def test_the_connection_bound_holds_for_a_server_with_many_suites_and_default_gr
     assert bounded_cost(obs) <= len(tls12.suites) + 10, obs.connections_by_step
 
 
-def test_groups_are_enumerated_when_the_server_does_not_list_them(openssl_server: StartServer) -> None:
-    # secp384r1 is the server's first choice: OpenSSL then sends no supported_groups in EncryptedExtensions.
+def test_groups_come_from_the_next_handshake_when_the_first_gets_no_list(openssl_server: StartServer) -> None:
+    # secp384r1 is the server's first choice: OpenSSL then sends no supported_groups in the first handshake's
+    # EncryptedExtensions. The first suite-enumeration hello leaves secp384r1 out, so its handshake gets them.
     obs = probe(openssl_server("-groups", "P-384:X25519:ffdhe3072", "-tls1_3"))
-    assert obs.groups_source == "enumerated"
-    assert set(obs.groups) == {"secp384r1", "x25519", "ffdhe3072"}
+    assert obs.groups_source == "encrypted_extensions"
+    assert obs.groups == ("secp384r1", "x25519", "ffdhe3072")
+    # Three suites: the first handshake, two more found, one refusal; the groups cost nothing extra.
+    assert dict(obs.connections_by_step)["tls13"] == 4, obs.connections_by_step
 
 
 def test_tls12_curves_are_enumerated_without_tls13(openssl_server: StartServer) -> None:
@@ -223,3 +226,49 @@ def test_an_ecdsa_server_keeps_its_certificate_curve_offered_while_curves_are_en
         )
     )
     assert {"x25519", "secp224r1"} <= set(obs.groups)
+
+
+LEGACY_SERVER_SUITES = "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-SHA:AES128-SHA:AES256-GCM-SHA384:@SECLEVEL=0"
+LEGACY_TLS12_IANA = [
+    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+    "TLS_RSA_WITH_AES_128_CBC_SHA",
+    "TLS_RSA_WITH_AES_256_GCM_SHA384",
+]
+# The suites TLS 1.0 and 1.1 define, in the server's order.
+LEGACY_OLD_IANA = ["TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_AES_128_CBC_SHA"]
+
+
+def test_the_connection_bound_holds_for_a_server_accepting_tls10_to_tls13(openssl_server: StartServer) -> None:
+    port = openssl_server(
+        "-min_protocol", "TLSv1", "-cipher", LEGACY_SERVER_SUITES, "-serverpref", "-groups", "X25519:P-256"
+    )
+    obs = probe(port)
+    assert obs.error is None, obs.error
+    assert obs.versions == ("TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1.0")
+    assert obs.versions_refused == ("SSLv3",)
+    for version, expected in (
+        ("TLSv1.2", LEGACY_TLS12_IANA),
+        ("TLSv1.1", LEGACY_OLD_IANA),
+        ("TLSv1.0", LEGACY_OLD_IANA),
+    ):
+        entry = obs.suites_for(version)
+        assert entry is not None, version
+        assert (list(entry.suites), entry.server_preference) == (expected, True), version
+    tls13 = obs.suites_for("TLSv1.3")
+    assert tls13 is not None
+    assert set(tls13.suites) == {"TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256"}
+    assert set(obs.groups) == {"x25519", "secp256r1"}
+    assert bounded_cost(obs) <= len(LEGACY_TLS12_IANA) + 10, obs.connections_by_step
+
+
+def test_a_tls10_to_tls13_server_following_the_client_order_is_learned_within_the_bound(
+    openssl_server: StartServer,
+) -> None:
+    obs = probe(openssl_server("-min_protocol", "TLSv1", "-cipher", LEGACY_SERVER_SUITES))
+    assert obs.versions == ("TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1.0")
+    for version, expected in (("TLSv1.2", LEGACY_TLS12_IANA), ("TLSv1.1", LEGACY_OLD_IANA)):
+        entry = obs.suites_for(version)
+        assert entry is not None, version
+        assert (set(entry.suites), entry.server_preference) == (set(expected), False), version
+    assert bounded_cost(obs) <= len(LEGACY_TLS12_IANA) + 10, obs.connections_by_step

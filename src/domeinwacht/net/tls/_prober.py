@@ -328,7 +328,12 @@ async def _enumerate13(target: Target, state: _State, found: list[int]) -> None:
         offer_g = known if groups_done or suites_alone else tuple(rem_groups)
         try:
             # Empty key_share: the server must answer with a HelloRetryRequest naming its suite and group.
-            flight: Flight13 = await hello13(target, offer_s, offer_g, (), ALL_SIGNATURE_SCHEMES)
+            # While the groups are unknown we follow that HRR and decrypt: the group it names is never the
+            # server's first choice (that one was found by the first handshake and is not offered), so an
+            # OpenSSL-based server lists all its groups in EncryptedExtensions (RFC 8446 4.2.7).
+            flight: Flight13 = await hello13(
+                target, offer_s, offer_g, (), ALL_SIGNATURE_SCHEMES, decrypt=not groups_done
+            )
         except Refused:
             if suites_alone:
                 suites_done, suites_alone = True, False
@@ -355,6 +360,12 @@ async def _enumerate13(target: Target, state: _State, found: list[int]) -> None:
             if group in rem_groups:
                 rem_groups.remove(group)
             state.add_group(group)
+        ee = flight.encrypted_extensions
+        if not groups_done and ee is not None and w.EXT_SUPPORTED_GROUPS in ee:
+            for g in w.parse_group_list(ee[w.EXT_SUPPORTED_GROUPS]):
+                state.add_group(g)
+            state.groups_source = "encrypted_extensions"
+            groups_known = groups_done = True
         suites_alone = False
         suites_done = suites_done or not rem_suites
         groups_done = groups_done or not rem_groups
@@ -452,10 +463,18 @@ async def _tls12_and_older(target: Target, state: _State) -> None:
     ceiling = TLS11
     while ceiling >= SSL3:
         offer = tuple(suites_for_version(ceiling))
+        check = _legacy_check(state, ceiling)
         if lower is not None and lower.hello.version <= ceiling:
             flight: Flight12 | None = lower
             lower = None
+            check = None
         else:
+            if check is not None:
+                # The TLS 1.2 suites valid here in the order that tests the server's preference, next to every
+                # other suite of this version, so that a server picking one of those is caught. A server that
+                # follows the client gets the others first: it picks one of them if it accepts any.
+                others = tuple(c for c in offer if c not in check)
+                offer = (*others, *check) if state.preference.get(TLS12) is False else (*check, *others)
             flight = await _try12(target, _spec12(target, ceiling, offer))
         if flight is None:
             for v in (TLS11, TLS10, SSL3):
@@ -471,8 +490,52 @@ async def _tls12_and_older(target: Target, state: _State) -> None:
         state.versions[got] = True
         if not state.versions.get(TLS12):
             _first_flight_facts(state, flight)
-        await _enumerate12(target, state, got, flight, tuple(suites_for_version(got)))
+        if not (check is not None and _infer_from_tls12(state, got, flight, check)):
+            await _enumerate12(target, state, got, flight, tuple(suites_for_version(got)))
         ceiling = got - 1
+
+
+def _legacy_check(state: _State, version: int) -> tuple[int, ...] | None:
+    """The TLS 1.2-accepted suites valid in ``version``, ordered so that one pick tests the 1.2 results.
+
+    Servers apply one cipher list to every version, keeping the suites that version defines (OpenSSL, and so
+    nginx, Apache, Postfix; SChannel), so the suites of TLS 1.1/1.0/SSL 3 are expected to be exactly the
+    TLS 1.2 suites valid there, in the same order. The offer lists them reversed when the server enforces
+    its order (it must still pick its TLS 1.2 favourite) and reversed too when it follows ours (it must pick
+    our first). ``None``: nothing to infer from (TLS 1.2 refused, no such suite, or an unclear order).
+    """
+    if not state.versions.get(TLS12):
+        return None
+    accepted = [c for c in state.suites.get(TLS12, []) if SUITES[c].valid_for(version)]
+    preference = state.preference.get(TLS12)
+    if not accepted or (len(accepted) > 1 and preference is None):
+        return None
+    return tuple(reversed(accepted))
+
+
+def _infer_from_tls12(state: _State, version: int, flight: Flight12, offered: tuple[int, ...]) -> bool:
+    """Take the suites of ``version`` from TLS 1.2 when the server's pick is exactly the predicted one.
+
+    ``offered`` is the reversed TLS 1.2 order (``_legacy_check``). A server enforcing its order picks its
+    TLS 1.2 favourite among the suites ``version`` defines; one following the client picks our first. Any
+    other pick (a suite TLS 1.2 did not accept, another one of them) means the lists differ per version:
+    the caller then enumerates this version in full.
+    """
+    valid = [c for c in offered if SUITES[c].valid_for(version)]
+    if not valid:
+        return False
+    preference = state.preference.get(TLS12)
+    expected = valid[-1] if preference is not False else valid[0]
+    if flight.hello.cipher_suite != expected or flight.hello.version != version:
+        return False
+    state.learn12(flight)
+    state.suites[version] = list(reversed(valid))
+    state.preference[version] = preference if len(valid) > 1 else None
+    state.note(
+        f"{VERSIONS[version]}: suites taken from TLS 1.2 (the same list, limited to the suites "
+        f"{VERSIONS[version]} defines); the server picked the predicted {SUITES[expected].name}"
+    )
+    return True
 
 
 def _first_flight_facts(state: _State, flight: Flight12) -> None:
