@@ -9,12 +9,16 @@ our connections at a time):
    message (chain and stapled OCSP), and for web endpoints we send our Finished and read the session tickets
    (early data advertised?).
 2. TLS 1.3 suites by iterative removal with an empty key_share: each HelloRetryRequest names one suite and
-   one group, so suites and groups are enumerated together (when EncryptedExtensions did not list the groups).
+   one group, so suites and groups are enumerated together (when EncryptedExtensions did not list the groups;
+   while they are unknown the HRR is followed and decrypted: it names a group that is not the server's first
+   choice, so OpenSSL lists them all in EncryptedExtensions).
 3. TLS 1.2 (legacy hello, client_version 0x0303, every TLS ≤ 1.2 suite): the first answer gives the version,
    the extension flags (EMS, renegotiation_info, compression, status_request) and the plaintext chain; then
    iterative removal (N accepted suites: N + 1 hellos) and one reversed offer for server preference.
 4. One hello with client_version TLS 1.1: a compliant server answers with its highest version ≤ 1.1, so one
-   refusal proves TLS 1.1, 1.0 and SSL 3 are all off. Accepted old versions are enumerated like TLS 1.2.
+   refusal proves TLS 1.1, 1.0 and SSL 3 are all off. An accepted old version costs one hello when its pick
+   is the one TLS 1.2 predicts (one cipher list for every version, see ``_legacy_check``); otherwise, and
+   without TLS 1.2, it is enumerated like TLS 1.2.
 5. TLS 1.2 key-exchange signature hashes: one hello offering only SHA-1 signature_algorithms, one only SHA-224.
    TLS 1.2-only curves (secp224r1, brainpool r1, …) with one more hello (TLS 1.3 cannot reveal them).
 6. Early data (web): resume with a ticket that advertised early data, offering early_data (never sending
