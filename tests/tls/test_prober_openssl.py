@@ -272,3 +272,13 @@ def test_a_tls10_to_tls13_server_following_the_client_order_is_learned_within_th
         assert entry is not None, version
         assert (set(entry.suites), entry.server_preference) == (set(expected), False), version
     assert bounded_cost(obs) <= len(LEGACY_TLS12_IANA) + 10, obs.connections_by_step
+
+
+def test_a_server_order_shown_during_the_enumeration_needs_no_reversed_offer(openssl_server: StartServer) -> None:
+    # The server's favourite (AES-256-GCM) is not the first accepted suite of the prober's first offer, so
+    # that pick already shows the server's own order: N suites + 1 refusal, no reversed offer.
+    obs = probe(openssl_server("-cipher", TLS12_SUITES, "-serverpref", "-tls1_2"))
+    tls12 = obs.suites_for("TLSv1.2")
+    assert tls12 is not None
+    assert (list(tls12.suites), tls12.server_preference) == (TLS12_IANA, True)
+    assert dict(obs.connections_by_step)["tls12"] == len(TLS12_IANA) + 1

@@ -14,7 +14,8 @@ our connections at a time):
    choice, so OpenSSL lists them all in EncryptedExtensions).
 3. TLS 1.2 (legacy hello, client_version 0x0303, every TLS ≤ 1.2 suite): the first answer gives the version,
    the extension flags (EMS, renegotiation_info, compression, status_request) and the plaintext chain; then
-   iterative removal (N accepted suites: N + 1 hellos) and one reversed offer for server preference.
+   iterative removal (N accepted suites: N + 1 hellos) in alternating order, which shows a server's own order
+   for free; one reversed offer only when every pick matched the client's order.
 4. One hello with client_version TLS 1.1: a compliant server answers with its highest version ≤ 1.1, so one
    refusal proves TLS 1.1, 1.0 and SSL 3 are all off. An accepted old version costs one hello when its pick
    is the one TLS 1.2 predicts (one cipher list for every version, see ``_legacy_check``); otherwise, and
@@ -458,7 +459,7 @@ async def _tls12_and_older(target: Target, state: _State) -> None:
     elif first.hello.version == TLS12:
         state.versions[TLS12] = True
         _first_flight_facts(state, first)
-        await _enumerate12(target, state, TLS12, first, all12)
+        await _enumerate12(target, state, TLS12, first, first_offer=all12, offered=all12)
     else:
         state.versions[TLS12] = False
         lower = first
@@ -472,6 +473,7 @@ async def _tls12_and_older(target: Target, state: _State) -> None:
             flight: Flight12 | None = lower
             lower = None
             check = None
+            first_offer = all12
         else:
             if check is not None:
                 # The TLS 1.2 suites valid here in the order that tests the server's preference, next to every
@@ -480,6 +482,7 @@ async def _tls12_and_older(target: Target, state: _State) -> None:
                 others = tuple(c for c in offer if c not in check)
                 offer = (*others, *check) if state.preference.get(TLS12) is False else (*check, *others)
             flight = await _try12(target, _spec12(target, ceiling, offer))
+            first_offer = offer
         if flight is None:
             for v in (TLS11, TLS10, SSL3):
                 if v <= ceiling:
@@ -495,7 +498,9 @@ async def _tls12_and_older(target: Target, state: _State) -> None:
         if not state.versions.get(TLS12):
             _first_flight_facts(state, flight)
         if not (check is not None and _infer_from_tls12(state, got, flight, check)):
-            await _enumerate12(target, state, got, flight, tuple(suites_for_version(got)))
+            await _enumerate12(
+                target, state, got, flight, first_offer=first_offer, offered=tuple(suites_for_version(got))
+            )
         ceiling = got - 1
 
 
@@ -556,9 +561,25 @@ def _first_flight_facts(state: _State, flight: Flight12) -> None:
         state.ocsp_stapled = flight.ocsp is not None
 
 
-async def _enumerate12(target: Target, state: _State, version: int, first: Flight12, offered: tuple[int, ...]) -> None:
-    """Iterative removal: offer the rest, note the chosen suite, remove it, repeat (N suites: N + 1)."""
+async def _enumerate12(
+    target: Target,
+    state: _State,
+    version: int,
+    first: Flight12,
+    *,
+    first_offer: tuple[int, ...],
+    offered: tuple[int, ...],
+) -> None:
+    """Iterative removal: offer the rest, note the chosen suite, remove it, repeat (N suites: N + 1).
+
+    The rest is offered in alternating order (as listed, then reversed, ...). A server that follows the
+    client picks, in every hello, the first accepted suite of our list; once a pick shows otherwise, the
+    server enforces its own order, and ``found`` is that order. Only when every pick matched the client's
+    order (a client-order server, or a server order that happens to agree) does one more hello decide:
+    the accepted suites reversed (``_server_order``).
+    """
     found: list[int] = []
+    offers: list[tuple[int, ...]] = [first_offer]
     remaining = list(offered)
     flight: Flight12 | None = first
     while flight is not None:
@@ -573,23 +594,38 @@ async def _enumerate12(target: Target, state: _State, version: int, first: Fligh
         state.learn12(flight)
         if not remaining:
             break
-        flight = await _try12(target, _spec12(target, version, tuple(remaining)))
+        offer = tuple(remaining) if len(found) % 2 == 0 else tuple(reversed(remaining))
+        offers.append(offer)
+        flight = await _try12(target, _spec12(target, version, offer))
     state.suites[version] = found
     state.preference[version] = None
     if len(found) >= 2:
-        # Server preference: offer what it accepted in reverse; a server that follows its own order still
-        # picks its favourite (found[0]).
-        again = await _try12(target, _spec12(target, version, tuple(reversed(found))))
-        if again is not None:
-            state.learn12(again)
-            if again.hello.cipher_suite == found[0]:
-                state.preference[version] = True
-            elif again.hello.cipher_suite == found[-1]:
-                state.preference[version] = False
-            else:
-                state.note(f"{VERSIONS[version]}: suite order neither client's nor consistent")
+        accepted = set(found)
+        client_order = all(
+            next((c for c in offer if c in accepted), None) == suite
+            for offer, suite in zip(offers, found, strict=False)
+        )
+        if not client_order:
+            # A pick that was not the first accepted suite of our list: the server chose by its own order.
+            state.preference[version] = True
+        else:
+            await _server_order(target, state, version, found)
         if state.preference[version] is False:
             state.note(f"{VERSIONS[version]}: the server follows the client's suite order")
+
+
+async def _server_order(target: Target, state: _State, version: int, found: list[int]) -> None:
+    """Offer the accepted suites reversed; a server that follows its own order still picks ``found[0]``."""
+    again = await _try12(target, _spec12(target, version, tuple(reversed(found))))
+    if again is None:
+        return
+    state.learn12(again)
+    if again.hello.cipher_suite == found[0]:
+        state.preference[version] = True
+    elif again.hello.cipher_suite == found[-1]:
+        state.preference[version] = False
+    else:
+        state.note(f"{VERSIONS[version]}: suite order neither client's nor consistent")
 
 
 _CURVE_CODES = {
