@@ -102,6 +102,16 @@ def test_groups_come_from_the_next_handshake_when_the_first_gets_no_list(openssl
     assert dict(obs.connections_by_step)["tls13"] == 4, obs.connections_by_step
 
 
+def test_groups_are_enumerated_when_no_handshake_can_be_decrypted(openssl_server: StartServer) -> None:
+    # Finite-field groups only: the prober computes no ffdhe key share, so every HelloRetryRequest ends the
+    # hello and the groups come from the HRRs of the suite enumeration.
+    obs = probe(openssl_server("-groups", "ffdhe3072:ffdhe2048", "-tls1_3"))
+    assert obs.groups_source == "enumerated"
+    assert obs.groups == ("ffdhe3072", "ffdhe2048")
+    tls13 = obs.suites_for("TLSv1.3")
+    assert tls13 is not None and len(tls13.suites) == 3
+
+
 def test_tls12_curves_are_enumerated_without_tls13(openssl_server: StartServer) -> None:
     obs = probe(openssl_server("-groups", "P-256:P-521", "-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256"))
     assert obs.versions == ("TLSv1.2",)
