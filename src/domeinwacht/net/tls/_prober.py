@@ -508,7 +508,7 @@ def _legacy_check(state: _State, version: int) -> tuple[int, ...] | None:
     """The TLS 1.2-accepted suites valid in ``version``, ordered so that one pick tests the 1.2 results.
 
     Servers apply one cipher list to every version, keeping the suites that version defines (OpenSSL, and so
-    nginx, Apache, Postfix; SChannel), so the suites of TLS 1.1/1.0/SSL 3 are expected to be exactly the
+    nginx, Apache, Postfix), so the suites of TLS 1.1/1.0/SSL 3 are expected to be exactly the
     TLS 1.2 suites valid there, in the same order. The offer lists them reversed when the server enforces
     its order (it must still pick its TLS 1.2 favourite) and reversed too when it follows ours (it must pick
     our first). ``None``: nothing to infer from (TLS 1.2 refused, no such suite, or an unclear order).
