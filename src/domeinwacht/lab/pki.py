@@ -110,10 +110,21 @@ class KeyCache:
             key: PrivateKey = loaded
         else:
             key = _new_key(spec)
-            tmp = path.with_suffix(".tmp")
+            # Signing workers run in parallel on a cold cache: the first key written wins and every worker uses
+            # it (a second key for the same zone would sign with one key and publish the DS of another).
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_bytes(key_pem(key))
             tmp.chmod(0o600)
-            tmp.replace(path)
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                loaded = serialization.load_pem_private_key(
+                    path.read_bytes(), password=None, unsafe_skip_rsa_key_validation=True
+                )
+                assert isinstance(loaded, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey)
+                key = loaded
+            finally:
+                tmp.unlink(missing_ok=True)
         self._memo[memo_key] = key
         return key
 
