@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,10 +18,20 @@ import pytest
 pytestmark = pytest.mark.lab
 
 
-def test_demo_measures_lab_municipalities_and_writes_labelled_reports(tmp_path, shared_data):
+@pytest.fixture
+def data_dir():
+    """A data directory the lab's unprivileged servers can reach (pytest's tmp_path is private to root)."""
+    path = Path(__file__).resolve().parents[2] / "var" / "test-demo"
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def test_demo_measures_lab_municipalities_and_writes_labelled_reports(data_dir, shared_data):
     if os.geteuid() != 0:
         pytest.fail("the demo needs root (network namespace); CI runs as root", pytrace=False)
-    env = {**os.environ, "DOMEINWACHT_DATA_DIR": str(tmp_path / "var")}
+    env = {**os.environ, "DOMEINWACHT_DATA_DIR": str(data_dir)}
     env.pop("DATABASE_URL", None)  # the demo keeps its own SQLite register
     done = subprocess.run(
         [
@@ -42,7 +53,7 @@ def test_demo_measures_lab_municipalities_and_writes_labelled_reports(tmp_path, 
     )
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
     assert "SIMULATED LAB DATA" in done.stdout
-    reports = list((tmp_path / "var" / "demo" / "reports").glob("demo-*.json"))
+    reports = list((data_dir / "demo" / "reports").glob("demo-*.json"))
     assert len(reports) == 1, done.stdout[-2000:]
     body = json.loads(reports[0].read_text())
     assert body["measurement"]["simulated"] is True

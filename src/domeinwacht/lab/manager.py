@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -88,6 +89,7 @@ def up(scenario: str | None = None, rtt_ms: int = 0, *, quiet: bool = True) -> d
             _down_unlocked(base)
         started = time.monotonic()
         run_dir = base / "run"
+        _require_reachable_by_servers(base)
         if run_dir.exists():
             shutil.rmtree(run_dir)
         _prune(base / "cache" / "zones", days=2)
@@ -123,6 +125,16 @@ def up(scenario: str | None = None, rtt_ms: int = 0, *, quiet: bool = True) -> d
             status_doc["rtt_measured_ms"] = measure_rtt(status_doc)
             status_file.write_text(json.dumps(status_doc, indent=1))
         return status_doc
+
+
+def _require_reachable_by_servers(base: Path) -> None:
+    """postfix, knot and nginx drop privileges: every parent of the state directory must let others through."""
+    for parent in [base.resolve(), *base.resolve().parents]:
+        if parent.exists() and not parent.stat().st_mode & stat.S_IXOTH:
+            raise LabError(
+                f"the lab's state directory {base} cannot be reached by the unprivileged server users: {parent} "
+                "is not world-searchable (chmod o+x it, or set DOMEINWACHT_DATA_DIR elsewhere)"
+            )
 
 
 def down() -> bool:
