@@ -89,7 +89,6 @@ def up(scenario: str | None = None, rtt_ms: int = 0, *, quiet: bool = True) -> d
             _down_unlocked(base)
         started = time.monotonic()
         run_dir = base / "run"
-        _require_reachable_by_servers(base)
         if run_dir.exists():
             shutil.rmtree(run_dir)
         _prune(base / "cache" / "zones", days=2)
@@ -109,6 +108,7 @@ def up(scenario: str | None = None, rtt_ms: int = 0, *, quiet: bool = True) -> d
         (run_dir / "certs").chmod(0o750)
         with contextlib.suppress(LookupError, OSError):
             shutil.chown(run_dir / "postfix/data", "postfix", "postfix")
+        _require_reachable_by_servers(base)
         try:
             netns.create(w.addresses4, w.addresses6)
             _start_servers(run_dir, keys, w, rtt_ms)
