@@ -19,6 +19,10 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 
+from domeinwacht.checks.result import Status
+from domeinwacht.checks.tls._common import Verdict
+from domeinwacht.observations.tls import TlsObservation
+
 
 @dataclass(frozen=True, slots=True)
 class ServedCert:
@@ -46,6 +50,16 @@ def parse_chain(chain: Sequence[bytes]) -> tuple[list[ServedCert], list[str]]:
         except ValueError as exc:
             errors.append(f"certificate {i} does not parse: {exc}")
     return parsed, errors
+
+
+def served_chain(obs: TlsObservation) -> list[ServedCert] | Verdict:
+    """The endpoint's parsed chain, or the verdict every certificate check gives when there is none to judge."""
+    if not obs.chain:
+        return Verdict(Status.ERROR, f"{obs.endpoint}: no certificate chain was observed")
+    certs, errors = parse_chain(obs.chain)
+    if errors:
+        return Verdict(Status.FAIL, f"{obs.endpoint}: {errors[0]}", {}, "Serve well-formed certificates.")
+    return certs
 
 
 def judged(certs: Sequence[ServedCert]) -> list[ServedCert]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from domeinwacht.checks.cert._chain import judged, parse_chain
+from domeinwacht.checks.cert._chain import judged, served_chain
 from domeinwacht.checks.registry import CheckContext
 from domeinwacht.checks.result import Status
 from domeinwacht.checks.tls._common import Verdict, register
@@ -19,11 +19,9 @@ WARN_WITHIN = timedelta(days=14)
 
 @register("expiry", family="cert")
 def expiry(obs: TlsObservation, ctx: CheckContext) -> Verdict:
-    if not obs.chain:
-        return Verdict(Status.ERROR, f"{obs.endpoint}: no certificate chain was observed")
-    certs, errors = parse_chain(obs.chain)
-    if errors:
-        return Verdict(Status.FAIL, f"{obs.endpoint}: {errors[0]}", {}, "Serve well-formed certificates.")
+    certs = served_chain(obs)
+    if isinstance(certs, Verdict):
+        return certs
     entries = []
     statuses = []
     problems = []

@@ -7,7 +7,7 @@ insufficient.
 
 from __future__ import annotations
 
-from domeinwacht.checks.cert._chain import judged, key_description, parse_chain
+from domeinwacht.checks.cert._chain import judged, key_description, served_chain
 from domeinwacht.checks.registry import CheckContext
 from domeinwacht.checks.result import Status
 from domeinwacht.checks.tls._common import Verdict, profile_of, register
@@ -18,11 +18,9 @@ from domeinwacht.policy.ncsc_tls import classify_cert_key, status_for
 @register("pubkey", family="cert")
 def pubkey(obs: TlsObservation, ctx: CheckContext) -> Verdict:
     profile = profile_of(ctx)
-    if not obs.chain:
-        return Verdict(Status.ERROR, f"{obs.endpoint}: no certificate chain was observed")
-    certs, errors = parse_chain(obs.chain)
-    if errors:
-        return Verdict(Status.FAIL, f"{obs.endpoint}: {errors[0]}", {}, "Serve well-formed certificates.")
+    certs = served_chain(obs)
+    if isinstance(certs, Verdict):
+        return certs
     keys = []
     statuses = []
     weak = []

@@ -6,7 +6,7 @@ EdDSA has no separate hash and counts as good.
 
 from __future__ import annotations
 
-from domeinwacht.checks.cert._chain import judged, parse_chain, signature_hash_name
+from domeinwacht.checks.cert._chain import judged, served_chain, signature_hash_name
 from domeinwacht.checks.registry import CheckContext
 from domeinwacht.checks.result import Status
 from domeinwacht.checks.tls._common import Verdict, profile_of, register
@@ -17,11 +17,9 @@ from domeinwacht.policy.ncsc_tls import classify_hash, status_for
 @register("signature", family="cert")
 def signature(obs: TlsObservation, ctx: CheckContext) -> Verdict:
     profile = profile_of(ctx)
-    if not obs.chain:
-        return Verdict(Status.ERROR, f"{obs.endpoint}: no certificate chain was observed")
-    certs, errors = parse_chain(obs.chain)
-    if errors:
-        return Verdict(Status.FAIL, f"{obs.endpoint}: {errors[0]}", {}, "Serve well-formed certificates.")
+    certs = served_chain(obs)
+    if isinstance(certs, Verdict):
+        return certs
     entries = []
     statuses = []
     weak = []
