@@ -37,9 +37,24 @@ class LabError(RuntimeError):
 
 
 def state_dir() -> Path:
+    """``$DOMEINWACHT_DATA_DIR/lab``; when a parent of it is private (a 0700 checkout or temp dir), the servers that
+    drop privileges could not read it, so the lab then lives in /var/lib/domeinwacht-lab/<hash of that path>."""
+    import hashlib
+
     from domeinwacht import config
 
-    return config.load().data_dir / "lab"
+    wanted = config.load().data_dir / "lab"
+    if _reachable(wanted):
+        return wanted
+    digest = hashlib.sha256(str(wanted.resolve()).encode()).hexdigest()[:12]
+    return Path("/var/lib/domeinwacht-lab") / digest
+
+
+def _reachable(base: Path) -> bool:
+    return all(
+        not parent.exists() or parent.stat().st_mode & stat.S_IXOTH
+        for parent in [base.resolve(), *base.resolve().parents]
+    )
 
 
 def require_root() -> None:
