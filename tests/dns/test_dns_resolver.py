@@ -232,6 +232,26 @@ def test_the_cache_stays_within_its_cap() -> None:
     asyncio.run(go())
 
 
+def test_a_cached_answer_asked_again_outlives_newer_ones() -> None:
+    """Eviction is least-recently-used: what many domains share (a TLD's keys, a name server) stays cached."""
+    asked: list[str] = []
+
+    def record(data: bytes, transport: str) -> bytes:
+        asked.append(str(dns.message.from_wire(data).question[0].name))
+        return reply_to(data, a_record)
+
+    async def go() -> None:
+        async with fake_server(record) as port:
+            r = Resolver(ResolverConfig(nameservers=(f"127.0.0.1:{port}",), max_cache_entries=3))
+            await r.query("hot.test", "A")
+            for i in range(6):
+                await r.query(f"n{i}.test", "A")
+                await r.query("hot.test", "A")
+
+    asyncio.run(go())
+    assert asked.count("hot.test.") == 1
+
+
 def test_dnssec_questions_set_do_and_cd() -> None:
     seen: list[dns.message.Message] = []
 

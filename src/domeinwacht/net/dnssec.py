@@ -303,6 +303,24 @@ async def validate(
 
 # --- internals -------------------------------------------------------------------------------------------
 
+# Zones, delegations and validated RRsets kept per run (least recently used dropped first): the keys of the
+# root, the TLDs and shared parents stay; a finished domain's own entries go, so a long run stays flat.
+MAX_CACHED_VALIDATIONS = 10_000
+
+
+def _trim(cache: dict[Any, Any], limit: int) -> None:
+    excess = len(cache) - limit
+    if excess <= 0:
+        return
+    victims = []
+    for key, future in cache.items():  # oldest first; work still running is never dropped
+        if future.done():
+            victims.append(key)
+            if len(victims) >= excess:
+                break
+    for key in victims:
+        del cache[key]
+
 
 def _iso(timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -421,6 +439,8 @@ class _Validator:
         while True:
             future = self.cache.get(full_key)
             if future is not None:
+                if future.done():
+                    self.cache[full_key] = self.cache.pop(full_key)  # least recently used is dropped first
                 try:
                     return await asyncio.shield(future)
                 except SharedWorkAbandoned:
@@ -440,6 +460,7 @@ class _Validator:
                 future.exception()
                 raise
             future.set_result(value)
+            _trim(self.cache, MAX_CACHED_VALIDATIONS)
             return value
 
     async def ask(self, name: dns.name.Name, rdtype: int) -> tuple[dns.message.Message | None, str]:

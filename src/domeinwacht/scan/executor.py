@@ -81,7 +81,7 @@ class ExecutorSettings:
     batch_size: int = 200
     flush_seconds: float = 2.0
     grace_seconds: float = 5.0
-    max_shared_probes: int = 50_000
+    max_shared_probes: int = 10_000
 
 
 @dataclass
@@ -102,7 +102,7 @@ class RunEnv(ScanEnv):
     ``counters["shared.run"]`` and ``counters["shared.reused"]``.
     """
 
-    max_shared: int = 50_000
+    max_shared: int = 10_000
 
     async def shared(self, key: tuple[Any, ...], factory: Callable[[], Awaitable[T]]) -> T:
         task = self._shared.get(key)
@@ -123,7 +123,13 @@ class RunEnv(ScanEnv):
         excess = len(self._shared) - self.max_shared
         if excess <= 0:
             return
-        for key in [k for k, t in self._shared.items() if t.done()][:excess]:
+        victims = []
+        for key, task in self._shared.items():  # least recently used first; running probes stay
+            if task.done():
+                victims.append(key)
+                if len(victims) >= excess:
+                    break
+        for key in victims:
             del self._shared[key]
 
 
@@ -234,7 +240,7 @@ class ProbeLoop:
     server shared by domains of different batches is still probed once per worker.
     """
 
-    def __init__(self, options: ScanOptions, max_shared_probes: int = 50_000) -> None:
+    def __init__(self, options: ScanOptions, max_shared_probes: int = 10_000) -> None:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, name="domeinwacht-probes", daemon=True)
         self.thread.start()
