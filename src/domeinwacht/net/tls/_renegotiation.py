@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM, ChaCha20Poly1305
 from domeinwacht.net.tls import _wire as w
 from domeinwacht.net.tls._crypto import KEY_SHARE_GROUPS, KeyShare
 from domeinwacht.net.tls._registry import ALL_SIGNATURE_SCHEMES, SUITES, TLS12
-from domeinwacht.net.tls._session import Refused, Target, connect
+from domeinwacht.net.tls._session import Refused, Target, alert_name, connect, ignorable_warning
 
 HT_CLIENT_KEY_EXCHANGE = 16
 
@@ -116,7 +116,9 @@ async def client_renegotiation(target: Target, suite: int, server_name: str | No
             if rec is None:
                 raise Refused("connection closed")
             if rec.content_type == w.ALERT:
-                raise Refused("alert")
+                if ignorable_warning(rec.payload):
+                    continue  # e.g. unrecognized_name from a server that does not know the SNI name
+                raise Refused(alert_name(rec.payload))
             if rec.content_type != w.HANDSHAKE:
                 raise w.TlsProtocolError("unexpected record before ServerHelloDone")
             for msg_type, msg in buf.feed(rec.payload):

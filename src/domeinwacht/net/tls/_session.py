@@ -157,7 +157,20 @@ async def connect(target: Target) -> AsyncIterator[Connection]:
                 await asyncio.wait_for(writer.wait_closed(), 1.0)
 
 
-def _alert_name(payload: bytes) -> str:
+def ignorable_warning(payload: bytes) -> bool:
+    """A warning-level alert other than close_notify before the ServerHello(Done): carry on reading.
+
+    Servers whose SNI callback does not know the name send a warning ``unrecognized_name`` and go on with the
+    handshake (RFC 6066 3 allows it; OpenSSL ``s_server -servername``, Apache with name-based hosts do it).
+    Taking it for a refusal would report a working server as refusing every version.
+    """
+    if len(payload) < 2:
+        return False
+    level, description = w.parse_alert(payload)
+    return level == 1 and description != 0
+
+
+def alert_name(payload: bytes) -> str:
     _level, description = w.parse_alert(payload)
     return f"alert {ALERTS.get(description, str(description))}"
 
@@ -183,7 +196,9 @@ async def hello12(target: Target, spec: w.HelloSpec) -> Flight12:
         while True:
             rec = await _read(conn)
             if rec.content_type == w.ALERT:
-                raise Refused(_alert_name(rec.payload))
+                if ignorable_warning(rec.payload):
+                    continue
+                raise Refused(alert_name(rec.payload))
             if rec.content_type != w.HANDSHAKE:
                 raise w.TlsProtocolError(f"unexpected record type {rec.content_type} before ServerHelloDone")
             for msg_type, msg in buf.feed(rec.payload):
@@ -315,7 +330,9 @@ async def hello13(
         while hello is None:
             rec = await _read(conn)
             if rec.content_type == w.ALERT:
-                raise Refused(_alert_name(rec.payload))
+                if ignorable_warning(rec.payload):
+                    continue
+                raise Refused(alert_name(rec.payload))
             if rec.content_type == w.CHANGE_CIPHER_SPEC:
                 continue
             if rec.content_type != w.HANDSHAKE:
@@ -366,7 +383,7 @@ async def hello13(
             while True:
                 rec = await _read(conn)
                 if rec.content_type == w.ALERT:
-                    raise Refused(_alert_name(rec.payload))
+                    raise Refused(alert_name(rec.payload))
                 if rec.content_type == w.CHANGE_CIPHER_SPEC:
                     continue
                 if rec.content_type != w.HANDSHAKE:
@@ -448,13 +465,13 @@ async def _read_encrypted_flight(
         if rec.content_type == w.CHANGE_CIPHER_SPEC:
             continue
         if rec.content_type == w.ALERT:
-            raise Refused(_alert_name(rec.payload))
+            raise Refused(alert_name(rec.payload))
         if rec.content_type != w.APPLICATION_DATA:
             raise w.TlsProtocolError("unprotected record after ServerHello")
         header = bytes([rec.content_type]) + rec.version.to_bytes(2, "big") + len(rec.payload).to_bytes(2, "big")
         inner_type, plain = key.decrypt(header, rec.payload)
         if inner_type == w.ALERT:
-            raise Refused(_alert_name(plain))
+            raise Refused(alert_name(plain))
         if inner_type != w.HANDSHAKE:
             raise w.TlsProtocolError("non-handshake content in the server's handshake flight")
         for msg_type, msg in buf.feed(plain):
