@@ -4,12 +4,13 @@ Public API::
 
     obs = await probe_tls(ip, 443, "www.example.nl", env)                       # web
     obs = await probe_tls(ip, 25, mx_name, env, starttls=smtp_preamble, purpose="mail")
+    other = await probe_tls_name(obs, "shop.example.nl", env)   # same ip:port, another name: one handshake
 
 ``probe_tls`` never raises for network or protocol trouble; the returned ``TlsObservation`` carries
 ``error`` with the reason. See docs/TLS.md for what is measured, how, and what it costs in connections.
 """
 
-from domeinwacht.net.tls._prober import KNOWN_DH_PRIMES, dh_params, group_name, probe_tls
+from domeinwacht.net.tls._prober import KNOWN_DH_PRIMES, dh_params, group_name, probe_tls, probe_tls_name
 from domeinwacht.net.tls._registry import (
     GROUPS,
     SIGNATURE_SCHEMES,
@@ -37,6 +38,7 @@ __all__ = [
     "dh_params",
     "group_name",
     "probe_tls",
+    "probe_tls_name",
     "signature_hash",
     "suites_for_version",
 ]

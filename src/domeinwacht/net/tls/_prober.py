@@ -36,7 +36,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from cryptography import x509
@@ -52,6 +52,7 @@ from domeinwacht.net.tls._registry import (
     SHA224_ONLY_SCHEMES,
     SSL3,
     SUITES,
+    SUITES_BY_NAME,
     TLS10,
     TLS11,
     TLS12,
@@ -194,6 +195,88 @@ async def probe_tls(
     except (ValueError, UnicodeError) as exc:  # e.g. a server name that has no IDNA form
         error = f"cannot probe: {exc}"
     return _observation(target, state, purpose, error, time.monotonic() - started)
+
+
+async def probe_tls_name(
+    base: TlsObservation,
+    server_name: str,
+    env: ScanEnv,
+    *,
+    starttls: StartTls | None = None,
+) -> TlsObservation:
+    """``base``'s parameters for another name on the same endpoint, when one handshake shows they hold.
+
+    Shared hosting puts many names on one ``ip:port``, and servers configure versions, suites, groups and
+    renegotiation per listener. So the full plan runs once per endpoint (``base``, probed with another SNI),
+    and every other name costs one handshake: the first hello of the plan again (TLS 1.3 when ``base`` saw it,
+    else TLS 1.2), with this name. When the server answers it exactly as it answered ``base`` (version, suite,
+    and on TLS 1.2 the RFC 5746 / RFC 7627 / compression answers), ``base``'s parameters are this name's, with
+    this name's own certificate chain and OCSP staple from that handshake; the reuse is stated in ``notes``.
+    Any difference, or a ``base`` that could not be measured, and this name gets the full plan of its own.
+    """
+    if base.server_name == server_name:
+        return base
+    if base.error is not None or not ({"TLSv1.3", "TLSv1.2"} & set(base.versions)):
+        return await probe_tls(base.ip, base.port, server_name, env, starttls=starttls, purpose=base.purpose)
+    loop = asyncio.get_running_loop()
+    started = time.monotonic()
+    kind = "smtp" if base.purpose == "mail" or base.port == 25 else "any"
+    target = Target(base.ip, base.port, server_name, env, starttls, kind, loop.time() + env.options.target_timeout)
+    target.step = "confirm"
+    state = _State()
+    try:
+        same = await asyncio.wait_for(_confirm(target, state, base), env.options.target_timeout + 1.0)
+    except (NonPublicAddressError, ProbeError, w.TlsProtocolError, TimeoutError, OSError, ValueError, UnicodeError):
+        same = False
+    if not same:
+        return await probe_tls(base.ip, base.port, server_name, env, starttls=starttls, purpose=base.purpose)
+    note = (
+        f"versions, suites, groups and renegotiation measured once for {base.endpoint} (SNI {base.server_name}); "
+        f"this name's handshake got the same answer, so they are reused: chain and OCSP staple are its own"
+    )
+    return replace(
+        base,
+        server_name=server_name,
+        chain=state.chain,
+        chain_version=VERSIONS.get(state.chain_version) if state.chain_version else None,
+        ocsp_stapled=state.ocsp_stapled,
+        ocsp_response=state.ocsp,
+        connections=target.connections,
+        connections_by_step=tuple(target.steps.items()),
+        duration=round(time.monotonic() - started, 3),
+        notes=(*base.notes, note),
+    )
+
+
+async def _confirm(target: Target, state: _State, base: TlsObservation) -> bool:
+    """One handshake as the first of ``base``'s plan; ``True`` when the server answers it as it did then."""
+    if "TLSv1.3" in base.versions:
+        expected = base.suites_for("TLSv1.3")
+        try:
+            first = await hello13(target, TLS13_SUITES, FIRST_GROUPS, (24,), ALL_SIGNATURE_SCHEMES, decrypt=True)
+        except Refused:
+            return False
+        if first.hello.version != TLS13 or expected is None or not expected.suites:
+            return False
+        if first.hello.cipher_suite != SUITES_BY_NAME[expected.suites[0]].code or not first.certificates:
+            return False
+        state.chain = tuple(c.der for c in first.certificates)
+        state.chain_version = TLS13
+        state.ocsp = first.certificates[0].ocsp_response
+        state.ocsp_stapled = state.ocsp is not None
+        return True
+    expected = base.suites_for("TLSv1.2")
+    flight = await _try12(target, _spec12(target, TLS12, tuple(suites_for_version(TLS12))))
+    if flight is None or flight.hello.version != TLS12 or expected is None or not expected.suites:
+        return False
+    if flight.hello.cipher_suite != SUITES_BY_NAME[expected.suites[0]].code or not flight.certificates:
+        return False
+    _first_flight_facts(state, flight)
+    return (state.secure_reneg, state.ems, state.compression) == (
+        base.secure_renegotiation,
+        base.extended_master_secret,
+        base.compression,
+    )
 
 
 def _observation(

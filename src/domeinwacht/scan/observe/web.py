@@ -2,7 +2,7 @@
 
     observations = await observe_web("example.nl", env)
     observations["web"]      # WebObservation: TCP 80/443, redirect chain, first HTTPS response, security.txt
-    observations["web_tls"]  # tuple[TlsObservation, ...]: net.tls.probe_tls per (host, address), port 443
+    observations["web_tls"]  # tuple[TlsObservation, ...]: per (host, address), port 443 (full plan per address)
     observations["web_rpki"] # RpkiObservation: net.bgp.observe_rpki over every address
 
 Per address of each host (tested separately, never only the first of a family):
@@ -41,7 +41,7 @@ from domeinwacht.net.dns import DnsError
 from domeinwacht.net.dnssec import TrustAnchorError, TrustAnchors, load_trust_anchors, validate
 from domeinwacht.net.guard import NonPublicAddressError
 from domeinwacht.net.http import HttpClient, HttpError, HttpLimits, env_limiter, probe_tcp
-from domeinwacht.net.tls import probe_tls
+from domeinwacht.net.tls import probe_tls, probe_tls_name
 from domeinwacht.observations.rpki import RpkiObservation
 from domeinwacht.observations.tls import TlsObservation
 from domeinwacht.observations.web import (
@@ -362,13 +362,25 @@ async def _observe_host(
 
 
 async def _web_tls(env: ScanEnv, pairs: Sequence[tuple[str, str]], port: int) -> tuple[TlsObservation, ...]:
-    """``probe_tls`` for every (host, address) pair: the certificate may differ per name (SNI)."""
+    """A TLS observation for every (host, address) pair: the certificate may differ per name (SNI).
+
+    The full plan runs once per endpoint (``("tls-endpoint", ip, port)``, with the SNI of the first name that
+    asks); every other name on that endpoint, in this domain or another, costs one confirming handshake
+    (``probe_tls_name``) and gets the full plan only when the server answers it differently.
+    """
 
     async def one(name: str, ip: str) -> TlsObservation:
-        async def run() -> TlsObservation:
+        async def full() -> TlsObservation:
             return await probe_tls(ip, port, name, env, purpose="web")
 
-        return await env.shared(("tls", ip, port, name, "web"), run)
+        base = await env.shared(("tls-endpoint", ip, port, "web"), full)
+        if base.server_name == name:
+            return base
+
+        async def confirm() -> TlsObservation:
+            return await probe_tls_name(base, name, env)
+
+        return await env.shared(("tls", ip, port, name, "web"), confirm)
 
     return tuple(await asyncio.gather(*(one(name, ip) for name, ip in pairs)))
 
