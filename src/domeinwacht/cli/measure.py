@@ -47,6 +47,14 @@ def configure(sub: Any) -> None:
     parser.add_argument("--name", help="name of the measurement (default: derived from selection and time)")
     parser.add_argument("--backend", choices=("local", "celery"), help="where to run (default: DOMEINWACHT_BACKEND)")
     parser.add_argument("--queue", default="domeinwacht", help="Celery queue the workers consume")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="local backend: N worker processes (one per core), each measuring 1/N of the domains (default 1)",
+    )
+    parser.add_argument("--shard", help=argparse.SUPPRESS)  # i/N: one worker of a --workers run
     parser.add_argument("--group", action="append", default=[], help=argparse.SUPPRESS)
     parser.add_argument(
         "--plugin",
@@ -139,6 +147,7 @@ def run(args: argparse.Namespace) -> int:
     setup()
     from domeinwacht.scan.backends import get_backend
     from domeinwacht.scan.backends.celery import CeleryRunError
+    from domeinwacht.scan.backends.local import LocalRunError
     from domeinwacht.web.measurements import service
     from domeinwacht.web.measurements.store import DjangoStore
 
@@ -158,14 +167,20 @@ def run(args: argparse.Namespace) -> int:
         backend = args.backend or config.load().backend
         measurement = _plan(args, backend)
     store = DjangoStore(measurement)
+    if args.shard is not None:
+        return _run_shard(args, store)
+    if args.workers < 1:
+        raise UserError("--workers must be at least 1")
+    if args.workers > 1 and backend != "local":
+        raise UserError("--workers is for the local backend (Celery: start more workers)")
     total, done = store.total(), store.done()
     verb = "resuming" if args.resume is not None else "measuring"
     print(f"{verb} {measurement.name!r}: {total - done} of {total} domains, profile {measurement.profile}, {backend}")
     started = time.monotonic()
     try:
         with _progress(total, done, enabled=not args.no_progress) as advance:
-            stats = get_backend(backend).run(store, progress=advance, queue=args.queue)
-    except CeleryRunError as exc:
+            stats = get_backend(backend).run(store, progress=advance, queue=args.queue, workers=args.workers)
+    except (CeleryRunError, LocalRunError) as exc:
         raise UserError(str(exc)) from exc
     seconds = time.monotonic() - started
     rate = stats.done / seconds * 60 if seconds else 0.0
@@ -199,6 +214,29 @@ def run(args: argparse.Namespace) -> int:
             args.stats.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
         except OSError as exc:
             raise UserError(f"--stats {args.stats}: {exc.strerror or exc}") from exc
+    return 0
+
+
+def _run_shard(args: argparse.Namespace, store: Any) -> int:
+    """A worker of ``--workers N``: the pending targets of shard i/N, figures to ``--stats``; no finish."""
+    from domeinwacht.scan.backends.local import run_shard
+
+    try:
+        index, count = (int(part) for part in args.shard.split("/"))
+    except ValueError:
+        raise UserError(f"--shard {args.shard}: expected i/N") from None
+    if args.resume is None or not 0 <= index < count:
+        raise UserError("--shard i/N needs --resume and 0 <= i < N")
+    started = time.monotonic()
+    stats = run_shard(store, (index, count))
+    if args.stats is not None:
+        figures = {
+            "domains": stats.done,
+            "seconds": round(time.monotonic() - started, 3),
+            "with_failures": stats.with_failures,
+            "counters": dict(sorted(stats.counters.items())),
+        }
+        args.stats.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     return 0
 
 

@@ -73,6 +73,15 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": dj_database_url.parse(SETTINGS.database_url, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Several writers (the worker processes of `measure --workers N`, the web app next to a run): wait for the
+    # lock instead of failing, take it at the start of a transaction (no deadlocked read->write upgrades), and
+    # let readers go on while a batch is written (WAL).
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 60,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "nl"

@@ -188,8 +188,13 @@ def latest_unfinished() -> Measurement:
     return found
 
 
-def pending_targets(measurement: Measurement, page: int = PAGE) -> Iterator[PlannedTarget]:
-    """Targets without a committed result, in plan order, read page by page (never all at once)."""
+def pending_targets(
+    measurement: Measurement, page: int = PAGE, shard: tuple[int, int] | None = None
+) -> Iterator[PlannedTarget]:
+    """Targets without a committed result, in plan order, read page by page (never all at once).
+
+    ``shard=(i, n)``: only the targets whose plan position is ``i`` modulo ``n`` (one of ``n`` worker processes).
+    """
     last = -1
     while True:
         rows = list(
@@ -199,8 +204,9 @@ def pending_targets(measurement: Measurement, page: int = PAGE) -> Iterator[Plan
         )
         if not rows:
             return
-        for pk, _, domain in rows:
-            yield PlannedTarget(pk, domain)
+        for pk, position, domain in rows:
+            if shard is None or position % shard[1] == shard[0]:
+                yield PlannedTarget(pk, domain)
         last = rows[-1][1]
 
 

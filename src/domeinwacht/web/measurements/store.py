@@ -41,8 +41,8 @@ class DjangoStore:
     def done(self) -> int:
         return service.done_count(self.measurement)
 
-    def pending(self) -> Iterator[PlannedTarget]:
-        return service.pending_targets(self.measurement)
+    def pending(self, shard: tuple[int, int] | None = None) -> Iterator[PlannedTarget]:
+        return service.pending_targets(self.measurement, shard=shard)
 
     def start(self) -> None:
         service.mark_running(self.measurement)
