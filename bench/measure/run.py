@@ -22,9 +22,11 @@ import collections
 import json
 import os
 import shlex
+import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -65,7 +67,58 @@ def bench_domains(count: int) -> list[str]:
     return [f"bench-{i:05d}.test" for i in range(1, count + 1)]
 
 
-def ours(domains: list[str], work: Path, label: str, py_spy: Path | None = None) -> dict[str, Any]:
+def _tree_rss_kib(root: int) -> tuple[int, int]:
+    """(total RSS of ``root`` and all its descendants, number of processes), in KiB, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        pid = int(entry.name)
+        children.setdefault(int(fields.get("PPid", "0").strip() or 0), []).append(pid)
+        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0])
+    total, count, stack = 0, 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        count += 1
+        stack.extend(children.get(pid, []))
+    return total, count
+
+
+class RssSampler(threading.Thread):
+    """Samples the measuring process tree: peak total RSS, and (elapsed, domains stored, RSS) every ``every`` s."""
+
+    def __init__(self, pid: int, db: Path, every: float = 15.0) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.db, self.every = pid, db, every
+        self.peak_kib = 0
+        self.series: list[tuple[float, int, float]] = []
+        self.stop = threading.Event()
+
+    def stored(self) -> int:
+        try:
+            with sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=5) as connection:
+                return int(connection.execute("select count(*) from measurements_result").fetchone()[0])
+        except sqlite3.Error:
+            return 0
+
+    def run(self) -> None:
+        started = last = time.monotonic()
+        while not self.stop.wait(1.0):
+            total, _ = _tree_rss_kib(self.pid)
+            self.peak_kib = max(self.peak_kib, total)
+            if time.monotonic() - last >= self.every:
+                last = time.monotonic()
+                self.series.append((round(last - started, 1), self.stored(), round(total / 1024, 1)))
+
+
+def ours(domains: list[str], work: Path, label: str, py_spy: Path | None = None, workers: int = 1) -> dict[str, Any]:
     """One `domeinwacht measure` subprocess over ``domains`` with a fresh database."""
     data = work / f"data-{label}"
     data.mkdir(parents=True, exist_ok=True)
@@ -75,14 +128,18 @@ def ours(domains: list[str], work: Path, label: str, py_spy: Path | None = None)
     command = [
         str(PROJECT / ".venv/bin/python"), "-m", "domeinwacht", "measure", "--domains", str(listing),
         "--lab", "--web", "--mail", "--profile", "nl-ptolu-2025", "--name", label, "--no-progress",
-        "--stats", str(stats), "--timeout", "60",
+        "--stats", str(stats), "--timeout", "60", "--workers", str(workers),
     ]  # fmt: skip
     if py_spy is not None:
         raw = str(work / f"{label}.pyspy")
         command = [str(py_spy), "record", "--threads", "--format", "raw", "-o", raw, "--", *command]
     env = {**os.environ, "DOMEINWACHT_DATA_DIR": str(data), "DATABASE_URL": f"sqlite:///{data / 'db.sqlite3'}"}
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    sampler = RssSampler(process.pid, data / "db.sqlite3")
+    sampler.start()
     code, seconds, rss = _wait(process, timeout=4 * 3600)
+    sampler.stop.set()
+    sampler.join()
     _, err = process.communicate()
     if code != 0:
         raise SystemExit(f"measure failed ({code}): {err.decode()[-2000:]}")
@@ -101,7 +158,10 @@ def ours(domains: list[str], work: Path, label: str, py_spy: Path | None = None)
         "wall_seconds": round(seconds, 1),
         "scan_seconds": figures["seconds"],
         "domains_per_minute": round(figures["domains"] / seconds * 60, 1),
+        "workers": workers,
         "peak_rss_mib": round(rss / 1024, 1),
+        "peak_rss_all_processes_mib": round(sampler.peak_kib / 1024, 1),
+        "rss_series": sampler.series,
         "cpu_seconds_per_domain": round(LAST_CPU[0] / n, 3),
         "connections_per_domain": round(connections / n, 2),
         "counters_per_domain": per_domain,
@@ -196,6 +256,7 @@ def main() -> int:
     parser.add_argument("--peers", default="pshtt,trustymail,sslyze", help="comma-separated; empty for none")
     parser.add_argument("--skip-full", action="store_true", help="only the sample (ours and peers)")
     parser.add_argument("--py-spy", type=Path, help="py-spy binary: profile our sample run")
+    parser.add_argument("--workers", type=int, default=2, help="our worker processes (measure --workers)")
     parser.add_argument("--out", type=Path, default=BENCH / "results" / "measure")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -228,9 +289,9 @@ def main() -> int:
     step = max(1, len(domains) // args.sample)
     sample = domains[::step][: args.sample]
     if not args.skip_full:
-        results["ours_full"] = ours(domains, work, "full")
+        results["ours_full"] = ours(domains, work, "full", workers=args.workers)
         print(json.dumps(results["ours_full"], indent=1), file=sys.stderr)
-    results["ours_sample"] = ours(sample, work, "sample", args.py_spy)
+    results["ours_sample"] = ours(sample, work, "sample", args.py_spy, workers=args.workers)
     if args.py_spy:
         results["profile_self_time"] = py_spy_summary(work / "sample.pyspy")
     for tool in filter(None, args.peers.split(",")):
