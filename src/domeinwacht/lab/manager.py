@@ -118,7 +118,7 @@ def up(scenario: str | None = None, rtt_ms: int = 0, *, quiet: bool = True) -> d
             path = run_dir / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
-        for sub in ("knot/db", "knot-lame/db", "nginx/tmp", "postfix/queue", "postfix/data"):
+        for sub in ("knot/db", "knot-lame/db", "nginx/tmp", "postfix/queue", "postfix/data", "gnutls"):
             (run_dir / sub).mkdir(parents=True, exist_ok=True)
         (run_dir / "certs").chmod(0o750)
         with contextlib.suppress(LookupError, OSError):
@@ -187,6 +187,7 @@ def _start_servers(run_dir: Path, keys: KeyCache, w: world.World, rtt_ms: int) -
     if w.mail_servers:
         # postfix logs its own errors to syslog only; `script` gives it a terminal so they reach us.
         netns.run(ns(["postfix", "-c", str(run_dir / "postfix"), "start"]), timeout=120)
+    _start_gnutls(run_dir, w)
     for label, ip, port in w.counted:
         tool = "ip6tables" if ":" in ip else "iptables"
         netns.run(
@@ -255,6 +256,21 @@ def _start_servers(run_dir: Path, keys: KeyCache, w: world.World, rtt_ms: int) -
             if time.monotonic() > deadline:
                 raise LabError(f"the delayer did not start: {(run_dir / 'delay.log').read_text()[-300:]}")
             time.sleep(0.05)
+
+
+def _start_gnutls(run_dir: Path, w: world.World) -> None:
+    """gnutls-serv per GnuTLS target (each on its own port: it cannot bind one address), the nat REDIRECTs
+    that send a web target's ip:443 to its port, and the SMTP STARTTLS front for GnuTLS mail servers."""
+    ns = netns.in_ns
+    for server in w.gnutls:
+        _spawn(ns(["gnutls-serv", *server.args]), run_dir / "gnutls" / f"{server.name}.log")
+    for ip, port, to_port in w.redirects:
+        tool = "ip6tables" if ":" in ip else "iptables"
+        rule = ["-t", "nat", "-A", "PREROUTING", "-d", ip, "-p", "tcp", "--dport", str(port)]
+        netns.run(ns([tool, *rule, "-j", "REDIRECT", "--to-ports", str(to_port)]))
+    if w.smtp_fronts:
+        front = [sys.executable, "-m", "domeinwacht.lab.smtpfront", str(run_dir / "smtpfront/config.json")]
+        _spawn(ns(front), run_dir / "smtpfront/front.log")
 
 
 def _prune(directory: Path, days: int) -> None:
@@ -348,6 +364,11 @@ def _wait_ready(w: world.World, run_dir: Path) -> None:
     mx = next((m for m in w.mail_servers.values() if m["ipv4"] and not m["rate_limit"]), None)
     if mx:
         checks.append(("postfix", lambda: _tcp_ok(mx["ipv4"][0], 25)))
+    for server in w.gnutls:  # every gnutls-serv listens on all namespace addresses, the veth's included
+        checks.append((f"gnutls-serv {server.name}", lambda port=server.port: _tcp_ok(A.NS_V4, port)))
+    for front in w.smtp_fronts:
+        if front["listen"]:
+            checks.append((f"smtp front of {front['host']}", lambda ip=front["listen"][0]: _tcp_ok(ip, 25)))
     checks.append(("knotd (all zones loaded)", lambda: _zones_loaded(run_dir, len(w.zone_names))))
     if w.probe_name:
         # end to end: the resolver validates the chain root -> test. -> the last signed target
@@ -470,5 +491,7 @@ def _status_doc(  # noqa: PLR0917 - one call site
             for name, t in w.targets.items()
         },
         "mail_servers": w.mail_servers,
+        "gnutls_servers": {server.name: server.port for server in w.gnutls},
+        "redirects": [f"{ip}:{port}->{to_port}" for ip, port, to_port in w.redirects],
         "counted": [f"{label}:{ip}" for label, ip, _port in w.counted],
     }

@@ -21,7 +21,9 @@ STRICT_SIGALGS = (
 # protocols (nginx spelling), ciphers (OpenSSL), server order, curves, dhparam (None|ffdhe2048|ffdhe3072|
 # custom1024), seclevel (None = OpenSSL's default), early_data, ems (Extended Master Secret), sigalgs (TLS 1.2
 # signature algorithms; None = OpenSSL's default, which at @SECLEVEL=0 includes SHA-1 and SHA-224; the default
-# is STRICT_SIGALGS except at security level 0, where the targets exist to accept SHA-1).
+# is STRICT_SIGALGS except at security level 0, where the targets exist to accept SHA-1), safe_renegotiation
+# (RFC 5746; only a GnuTLS server can be without it) and client_renegotiation (client-initiated renegotiation
+# accepted: postfix with OpenSSL's ClientRenegotiation option, or GnuTLS, which always accepts it; nginx never).
 TLS_PRESETS: dict[str, dict[str, Any]] = {
     # TLS 1.3 + 1.2 with good/sufficient ECDHE AEAD suites only, server order, no DHE, named curves only.
     "modern": {"protocols": ["TLSv1.2", "TLSv1.3"], "ciphers": _GOOD12},
@@ -69,7 +71,22 @@ TLS_DEFAULTS: dict[str, Any] = {
     "early_data": False,
     "ems": True,
     "sigalgs": STRICT_SIGALGS,
+    "safe_renegotiation": True,
+    "client_renegotiation": False,
 }
+
+# The `modern` preset in GnuTLS terms (gnutls-serv --priority): TLS 1.3 + 1.2, the same AEAD suites in the same
+# server order (ECDHE-ECDSA/RSA with AES-256-GCM, ChaCha20-Poly1305, AES-128-GCM), X25519/P-256/P-384 and no
+# SHA-1/SHA-224 signature algorithm (GnuTLS 3.7's NORMAL minus everything else).
+GNUTLS_MODERN = (
+    "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-CIPHER-ALL:+AES-256-GCM:+CHACHA20-POLY1305:+AES-128-GCM:"
+    "-MAC-ALL:+AEAD:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1:+GROUP-SECP384R1:"
+    "-SIGN-ECDSA-SHA1:-SIGN-RSA-SHA1:-SIGN-ECDSA-SHA224:-SIGN-RSA-SHA224:-SIGN-DSA-SHA1:-SIGN-DSA-SHA224:"
+    "-SIGN-DSA-SHA256:%SERVER_PRECEDENCE"
+)
+# What a GnuTLS server (gnutls-serv) can be told besides the preset: it always accepts a client's renegotiation
+# (gnutls-serv answers GNUTLS_E_REHANDSHAKE with a handshake), so client_renegotiation must say so.
+_GNUTLS_SETTABLE = {"preset", "safe_renegotiation", "client_renegotiation"}
 
 # Certificates that OpenSSL refuses to load at its default security level.
 CERT_SECLEVEL = {"rsa1024": 1, "sha1": 0}
@@ -91,6 +108,20 @@ def tls_settings(spec: str | dict[str, Any], cert: str) -> dict[str, Any]:
         out["sigalgs"] = None  # security level 0 targets exist to accept SHA-1 (tls.kex_hash fail)
     out["cipher_string"] = out["ciphers"] + (f":@SECLEVEL={out['seclevel']}" if out["seclevel"] is not None else "")
     return out
+
+
+def gnutls_priority(spec: str | dict[str, Any]) -> str:
+    """The GnuTLS priority string for a TLS spec on a gnutls-serv server (only ``modern`` and renegotiation)."""
+    if isinstance(spec, str):
+        spec = {"preset": spec}
+    if spec.get("preset", "modern") != "modern" or set(spec) - _GNUTLS_SETTABLE:
+        raise ValueError(
+            f"a gnutls server supports the modern preset with safe_renegotiation/client_renegotiation only, not {spec}"
+        )
+    if spec.get("client_renegotiation") is not True:
+        raise ValueError("gnutls-serv always accepts client-initiated renegotiation: say client_renegotiation: true")
+    unsafe = spec.get("safe_renegotiation", True) is False
+    return GNUTLS_MODERN + (":%DISABLE_SAFE_RENEGOTIATION" if unsafe else "")
 
 
 _STRICT_CSP = (
@@ -136,6 +167,7 @@ SECURITY_TXT_VARIANTS = (
     "legacy",
     "wrong_type",
     "no_contact",
+    "fixed_response",  # gnutls-serv: every path answers the page, 200 application/octet-stream (no file written)
 )
 
 
@@ -146,7 +178,7 @@ def security_txt(variant: str, host: str, now: dt.datetime) -> tuple[str, str, s
     """
     if variant not in SECURITY_TXT_VARIANTS:
         raise ValueError(f"unknown security.txt variant {variant!r}")
-    if variant == "missing":
+    if variant in {"missing", "fixed_response"}:
         return None
     expires = (now + dt.timedelta(days=180)).strftime("%Y-%m-%dT%H:%M:%SZ")
     if variant == "expired":

@@ -65,6 +65,9 @@ WEB_DEFAULTS: dict[str, Any] = {
     "tlsa": "valid",  # valid | mismatch | none
     "www": True,  # serve www.<name> too (CHECKS.md: host = the domain and www.)
     "stapling": False,  # staple a good OCSP response (needs a certificate with an OCSP URL: cert: ocsp)
+    # nginx | gnutls: gnutls-serv terminates TLS on 443 (no RFC 5746 or client renegotiation, which nginx cannot
+    # offer); it sends no response headers of its own choosing, so hsts/headers/security_txt/gzip must say so
+    "server": "nginx",
 }
 MAIL_DEFAULTS: dict[str, Any] = {
     "mx": [],
@@ -91,7 +94,13 @@ MAIL_SERVER_DEFAULTS: dict[str, Any] = {
     "tlsa": "rollover",  # valid | rollover | mismatch | none
     "rate_limit": False,
     "rpki": "valid",
+    # postfix | gnutls: gnutls-serv behind the lab's SMTP STARTTLS front (lab/smtpfront.py), for what postfix
+    # cannot do: staple OCSP, or run without RFC 5746
+    "server": "postfix",
+    "stapling": False,  # staple a good OCSP response (gnutls only; needs cert: ocsp)
 }
+WEB_SERVERS = ("nginx", "gnutls")
+MAIL_SERVER_KINDS = ("postfix", "gnutls")
 
 
 class ScenarioError(ValueError):
@@ -165,6 +174,8 @@ def parse(data: dict[str, Any], source: str = "") -> Scenario:
         if "host" not in sconf:
             raise ScenarioError(f"mail server {sname}: 'host' is required")
         servers[sname] = MailServer(sname, str(sconf["host"]).lower().rstrip("."), _merge(MAIL_SERVER_DEFAULTS, sconf))
+        if servers[sname].config["server"] not in MAIL_SERVER_KINDS:
+            raise ScenarioError(f"mail server {sname}: unknown server {servers[sname].config['server']!r}")
     targets: dict[str, Target] = {}
     raw_targets: dict[str, Any] = data["targets"]
     for tname, tconf in raw_targets.items():
@@ -185,6 +196,8 @@ def parse(data: dict[str, Any], source: str = "") -> Scenario:
         web = _merge(WEB_DEFAULTS, tconf.get("web")) if tconf.get("web") is not None else None
         if kind in {"web", "both"} and web is None:
             web = _merge(WEB_DEFAULTS, {})
+        if web is not None and web["server"] not in WEB_SERVERS:
+            raise ScenarioError(f"target {name}: unknown web server {web['server']!r}")
         mail = _merge(MAIL_DEFAULTS, tconf.get("mail")) if tconf.get("mail") is not None else None
         if mail is not None:
             # A YAML null (``mx: null`` or ``[null, mx-a]``) is the null MX "0 ." (RFC 7505).

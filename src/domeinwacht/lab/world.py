@@ -78,6 +78,19 @@ class TargetInfo:
 
 
 @dataclass
+class GnutlsServer:
+    """One gnutls-serv in the namespace: it listens on ``port`` on every address (it cannot bind one), and
+    either iptables REDIRECTs a web target's ip:443 to it, or the SMTP front splices STARTTLS sessions to it."""
+
+    name: str
+    port: int
+    args: list[str]
+
+
+GNUTLS_PORT_BASE = 20000  # gnutls-serv ports inside the namespace: 20000, 20001, ...
+
+
+@dataclass
 class World:
     files: dict[str, bytes] = field(default_factory=dict)  # relative path under the run dir -> content
     addresses4: set[str] = field(default_factory=set)
@@ -85,6 +98,9 @@ class World:
     targets: dict[str, TargetInfo] = field(default_factory=dict)
     mail_servers: dict[str, dict[str, Any]] = field(default_factory=dict)
     counted: list[tuple[str, str, int]] = field(default_factory=list)  # (label, ip, port) counted by iptables
+    gnutls: list[GnutlsServer] = field(default_factory=list)
+    redirects: list[tuple[str, int, int]] = field(default_factory=list)  # (ip, port, to port): nat REDIRECT
+    smtp_fronts: list[dict[str, Any]] = field(default_factory=list)  # {name, host, listen: [ip], backend: port}
     zone_names: list[str] = field(default_factory=list)
     probe_name: str = ""  # the last validly signed target: `lab up` waits until it validates
     exports: dict[str, Any] = field(default_factory=dict)
@@ -234,7 +250,7 @@ def build(
 
     # Mail servers: addresses, host records, TLSA, postfix services.
     postfix_services: list[str] = []
-    openssl_apps: dict[tuple[str | None, bool], str] = {}  # (sigalgs, ems) -> OpenSSL appname (tls_config_name)
+    openssl_apps: dict[tuple[str | None, bool, bool], str] = {}  # (sigalgs, ems, client reneg) -> tls_config_name
     for ms in scenario.mail_servers.values():
         c = ms.config
         v4, v6 = alloc.take(c["rpki"])
@@ -266,11 +282,20 @@ def build(
             "ipv6": ips6,
             "starttls": c["starttls"],
             "rate_limit": c["rate_limit"],
+            "server": c["server"],
         }
+        if c["server"] == "gnutls":
+            _gnutls_mx(ms.name, ms.host, c, leaf, ips4 + ips6, pki, world, run_dir, now)
+            continue
+        if c["stapling"]:
+            raise ValueError(f"mail server {ms.name}: postfix cannot staple OCSP (use server: gnutls)")
         tls = presets.tls_settings(c["tls"], c["cert"])
+        if not tls["safe_renegotiation"]:
+            raise ValueError(f"mail server {ms.name}: OpenSSL always supports RFC 5746 (use server: gnutls)")
         app = ""  # OpenSSL's defaults: no application section (an empty ssl_conf section fails to load)
-        if tls["sigalgs"] or not tls["ems"]:
-            app = openssl_apps.setdefault((tls["sigalgs"], tls["ems"]), f"dwlab_tls{len(openssl_apps)}")
+        if tls["sigalgs"] or not tls["ems"] or tls["client_renegotiation"]:
+            variant = (tls["sigalgs"], tls["ems"], tls["client_renegotiation"])
+            app = openssl_apps.setdefault(variant, f"dwlab_tls{len(openssl_apps)}")
         for ip in ips4 + ips6:
             postfix_services.append(_postfix_service(ms.host, ip, c, tls, run_dir, ms.name, app))
             if c["rate_limit"]:
@@ -283,6 +308,8 @@ def build(
         tpl_zone = zones[t.template + "."]
         tpl = scenario.targets[t.template]
         tpl_info = world.targets[t.template]
+        if tpl.web is not None and tpl.web["server"] != "nginx":
+            raise ValueError(f"target {t.name}: template {t.template} is served by gnutls-serv, which cannot be cloned")
         signing = tpl_zone.signing
         if signing is not None and not signing.key:
             signing = Signing(
@@ -389,6 +416,8 @@ def build(
     world.files["nginx/dh/ffdhe3072.pem"] = FFDHE3072.encode()
     world.files["nginx/dh/custom1024.pem"] = keys.dh_params_pem("custom", 1024)
 
+    if world.smtp_fronts:
+        world.files["smtpfront/config.json"] = json.dumps(world.smtp_fronts, indent=1).encode()
     world.files["postfix/main.cf"] = _postfix_main(run_dir).encode()
     world.files["postfix/openssl.cnf"] = _postfix_openssl_conf(openssl_apps).encode()
     world.files["postfix/master.cf"] = (_postfix_master_base() + "\n".join(postfix_services) + "\n").encode()
@@ -542,7 +571,14 @@ def _web_target(  # noqa: PLR0917 - one call site
             world.files[f"{docroot}/{v}{path}"] = body.encode()
         sectxt_location = f'        location = {path} {{ default_type "{ctype}"; charset off; }}\n'
 
+    gnutls = w["server"] == "gnutls"
+    if not gnutls and w["security_txt"] == "fixed_response":
+        raise ValueError(f"target {t.name}: security_txt fixed_response is what gnutls-serv serves, not nginx")
+    if gnutls:
+        _gnutls_web(t, stapling, [ip for ip, on in ((v4, w["ipv4"]), (v6, w["ipv6"])) if on], world, run_dir)
     tls = presets.tls_settings(w["tls"], w["cert"])
+    if not gnutls and (not tls["safe_renegotiation"] or tls["client_renegotiation"]):
+        raise ValueError(f"target {t.name}: nginx always speaks RFC 5746 and refuses client renegotiation")
     hdrs = presets.headers(w["headers"])
     add_headers = "".join(f'        add_header {k} "{v}" always;\n' for k, v in hdrs.items())
     if w["hsts"]:
@@ -565,7 +601,7 @@ def _web_target(  # noqa: PLR0917 - one call site
                 f"        server_name {names} @@NAMES:{t.name}@@;\n"
                 f"{body80}    }}\n"
             )
-        if w["https"]:
+        if w["https"] and not gnutls:
             gzip = "        gzip on; gzip_min_length 0; gzip_types text/plain;\n" if w["gzip"] else ""
             dh = f"        ssl_dhparam {run_dir}/nginx/dh/{tls['dhparam']}.pem;\n" if tls["dhparam"] else ""
             ems = "" if tls["ems"] else "        ssl_conf_command Options -ExtendedMasterSecret;\n"
@@ -586,6 +622,75 @@ def _web_target(  # noqa: PLR0917 - one call site
                 f"        ssl_ecdh_curve {tls['curves']};\n"
                 f"{dh}{ems}{early}{gzip}{add_headers}{sectxt_location}    }}\n"
             )
+
+
+def _gnutls_port(world: World) -> int:
+    return GNUTLS_PORT_BASE + len(world.gnutls)
+
+
+def _gnutls_web(t: Target, stapling: str, ips: list[str], world: World, run_dir: Path) -> None:
+    """HTTPS by gnutls-serv (``--http``): the target's ip:443 is REDIRECTed to its port in the namespace.
+
+    gnutls-serv answers every request with ``HTTP/1.0 200 OK``, ``Content-Type: application/octet-stream`` and
+    the ``--httpdata`` file as the body; it sends no other header. The scenario must say so (no HSTS, no
+    security headers, security.txt ``fixed_response`` — the page at every path —, no gzip, the same page over
+    IPv4 and IPv6).
+    """
+    w = t.web
+    assert w is not None
+    served = {"https": True, "hsts": None, "headers": "none", "security_txt": "fixed_response", "gzip": False}
+    wrong = {k: w[k] for k, v in {**served, "ipv6_content": "same"}.items() if w[k] != v}
+    if wrong:
+        raise ValueError(f"target {t.name}: gnutls-serv sends one fixed response, so it needs {served}; got {wrong}")
+    port = _gnutls_port(world)
+    cert = f"{run_dir}/certs/web-{t.name}.pem"  # key and full chain in one file (gnutls reads both from it)
+    page = f"gnutls/{t.name}.html"
+    world.files[page] = _page(t.name, "<p>Served by gnutls-serv.</p>").encode()
+    args = ["--http", "--httpdata", f"{run_dir}/{page}", *_gnutls_common(port, cert, w["tls"])]
+    if stapling:
+        args += ["--ocsp-response", f"{run_dir}/{stapling}"]
+    world.gnutls.append(GnutlsServer(f"web-{t.name}", port, args))
+    world.redirects += [(ip, 443, port) for ip in ips]
+
+
+def _gnutls_mx(  # noqa: PLR0917 - one call site
+    name: str,
+    host: str,
+    c: dict[str, Any],
+    leaf: Leaf,
+    ips: list[str],
+    pki: LabPKI,
+    world: World,
+    run_dir: Path,
+    now: dt.datetime,
+) -> None:
+    """An MX whose TLS is gnutls-serv (``--echo``) behind the SMTP STARTTLS front (lab/smtpfront.py)."""
+    if not c["starttls"] or c["rate_limit"] or c["ipv6_dead"]:
+        raise ValueError(f"mail server {name}: the gnutls front offers STARTTLS, without rate limit or dead IPv6")
+    port = _gnutls_port(world)
+    args = ["--echo", *_gnutls_common(port, f"{run_dir}/certs/mx-{name}.pem", c["tls"])]
+    if c["stapling"]:
+        ocsp = f"certs/ocsp-mx-{name}.der"
+        world.files[ocsp] = pki.ocsp_response(leaf, now)
+        args += ["--ocsp-response", f"{run_dir}/{ocsp}"]
+    world.gnutls.append(GnutlsServer(f"mx-{name}", port, args))
+    world.smtp_fronts.append({"name": name, "host": host, "listen": ips, "backend": port})
+
+
+def _gnutls_common(port: int, cert: str, tls: str | dict[str, Any]) -> list[str]:
+    # -q: no per-connection report on stdout; -a: never ask for a client certificate
+    return [
+        "-q",
+        "-a",
+        "-p",
+        str(port),
+        "--x509certfile",
+        cert,
+        "--x509keyfile",
+        cert,
+        "--priority",
+        presets.gnutls_priority(tls),
+    ]
 
 
 def _page(name: str, extra: str) -> str:
@@ -802,8 +907,9 @@ def _postfix_master_base() -> str:
     return "# Generated by domeinwacht lab.\n" + "".join(f"{' '.join(s)}\n" for s in services)
 
 
-def _postfix_openssl_conf(apps: dict[tuple[str | None, bool], str]) -> str:
-    """OpenSSL configuration for postfix (tls_config_file): one application name per (sigalgs, ems) variant.
+def _postfix_openssl_conf(apps: dict[tuple[str | None, bool, bool], str]) -> str:
+    """OpenSSL configuration for postfix (tls_config_file): one application name per (sigalgs, ems, client
+    renegotiation) variant.
 
     ``system_default`` applies to every SSL_CTX the process makes (OpenSSL config(5), ssl_conf module); the
     commands are SSL_CONF_cmd(3) names, the same that nginx's ssl_conf_command passes.
@@ -811,12 +917,14 @@ def _postfix_openssl_conf(apps: dict[tuple[str | None, bool], str]) -> str:
     lines = ["# Generated by domeinwacht lab.", "openssl_conf = dwlab_none", ""]
     lines += [f"{app} = {app}_init" for app in apps.values()]
     lines += ["", "[dwlab_none]", ""]
-    for (sigalgs, ems), app in apps.items():
+    for (sigalgs, ems, client_reneg), app in apps.items():
         lines += [f"[{app}_init]", f"ssl_conf = {app}_ssl", f"[{app}_ssl]", f"system_default = {app}_sd", f"[{app}_sd]"]
         if sigalgs:
             lines.append(f"SignatureAlgorithms = {sigalgs}")
-        if not ems:
-            lines.append("Options = -ExtendedMasterSecret")
+        # OpenSSL 3 refuses a client's renegotiation unless SSL_OP_ALLOW_CLIENT_RENEGOTIATION ("ClientRenegotiation")
+        options = [o for o, on in (("-ExtendedMasterSecret", not ems), ("ClientRenegotiation", client_reneg)) if on]
+        if options:
+            lines.append(f"Options = {','.join(options)}")
         lines.append("")
     return "\n".join(lines)
 
@@ -843,6 +951,8 @@ def _postfix_service(  # noqa: PLR0917
         ]
         if app:
             opts.append(f"-o tls_config_name={app}")
+        if tls["client_renegotiation"]:
+            opts.append("-o tls_ssl_options=")  # main.cf's NO_RENEGOTIATION off for this service
         if tls["dhparam"]:
             opts.append(f"-o smtpd_tls_dh1024_param_file={run_dir}/nginx/dh/{tls['dhparam']}.pem")
     if c["rate_limit"]:
