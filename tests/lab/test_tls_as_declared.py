@@ -261,3 +261,86 @@ def test_good_ocsp_response_stapled_exactly_where_ocsp_stapling_passes(lab):
             declared.add(t.name)
     assert declared
     assert stapling == declared
+
+
+def s_client_renegotiating(*args: str) -> str:
+    """`openssl s_client` (stdout and stderr) that types "R" once the TLS 1.2 handshake is done."""
+    script = '(sleep 1; echo R; sleep 1.5) | exec openssl s_client -tls1_2 -legacy_server_connect "$@"'
+    done = subprocess.run(
+        ["bash", "-c", script, "s_client", *args], capture_output=True, text=True, timeout=20, check=False
+    )
+    return done.stdout + done.stderr
+
+
+def renegotiated(out: str) -> bool:
+    """A second handshake completed: the peer certificate was verified again after "RENEGOTIATING"."""
+    return "RENEGOTIATING" in out and "depth=0" in out.split("RENEGOTIATING", 1)[1]
+
+
+def in_parallel(probe, items):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(16) as pool:
+        return list(pool.map(probe, items))
+
+
+def test_rfc5746_missing_exactly_where_web_secure_renegotiation_fails(lab):
+    targets = web_tls_targets(lab)
+    # -legacy_server_connect: OpenSSL 3 otherwise refuses to talk TLS 1.2 to a server without RFC 5746
+    outs = in_parallel(
+        lambda t: s_client("-tls1_2", "-legacy_server_connect", "-connect", f"{t.ipv4[0]}:443", "-servername", t.name),
+        targets,
+    )
+    without = {t.name for t, out in zip(targets, outs, strict=True) if handshake_ok(out) and "IS NOT supported" in out}
+    declared = {t.name for t in targets if fails(t, "web.tls.secure_renegotiation")}
+    assert declared
+    assert without == declared
+
+
+def test_client_renegotiation_accepted_exactly_where_web_client_renegotiation_is_not_pass(lab):
+    targets = web_tls_targets(lab)
+    outs = in_parallel(lambda t: s_client_renegotiating("-connect", f"{t.ipv4[0]}:443", "-servername", t.name), targets)
+    accepting = {t.name for t, out in zip(targets, outs, strict=True) if renegotiated(out)}
+    declared = {t.name for t in targets if declares(t, "web.tls.client_renegotiation", {"info", "warning"})}
+    assert declared
+    assert accepting == declared
+
+
+def mail_hosts_declaring(lab, check: str, statuses: set[str]) -> set[str]:
+    return {mx for t in lab.targets() if t.spec.mail and set(t.expected(check) or ()) == statuses for mx in t.mx}
+
+
+def test_rfc5746_missing_exactly_where_mail_secure_renegotiation_fails(lab):
+    servers = mail_servers_with_tls(lab)
+    outs = in_parallel(
+        lambda s: s_client(
+            "-tls1_2", "-legacy_server_connect", "-starttls", "smtp", "-connect", f"{s['ipv4'][0]}:25", stdin="QUIT\n"
+        ),
+        servers,
+    )
+    without = {
+        s["host"] for s, out in zip(servers, outs, strict=True) if handshake_ok(out) and "IS NOT supported" in out
+    }
+    declared = mail_hosts_declaring(lab, "mail.tls.secure_renegotiation", {"fail"})
+    assert declared
+    assert without == declared
+
+
+def test_client_renegotiation_accepted_exactly_where_mail_client_renegotiation_is_not_pass(lab):
+    servers = mail_servers_with_tls(lab)
+    outs = in_parallel(lambda s: s_client_renegotiating("-starttls", "smtp", "-connect", f"{s['ipv4'][0]}:25"), servers)
+    accepting = {s["host"] for s, out in zip(servers, outs, strict=True) if renegotiated(out)}
+    declared = mail_hosts_declaring(lab, "mail.tls.client_renegotiation", {"info"})
+    assert declared
+    assert accepting == declared
+
+
+def test_good_ocsp_response_stapled_exactly_where_mail_ocsp_stapling_passes(lab):
+    servers = mail_servers_with_tls(lab)
+    outs = in_parallel(
+        lambda s: s_client("-status", "-starttls", "smtp", "-connect", f"{s['ipv4'][0]}:25", stdin="QUIT\n"), servers
+    )
+    stapling = {s["host"] for s, out in zip(servers, outs, strict=True) if "Cert Status: good" in out}
+    declared = mail_hosts_declaring(lab, "mail.tls.ocsp_stapling", {"pass"})
+    assert declared
+    assert stapling == declared

@@ -18,7 +18,19 @@ pytestmark = pytest.mark.lab
 
 MINI = str(Path(__file__).parent / "data" / "mini.yaml")
 RTT = 40
-LAB_PROCESS_NAMES = {"knotd", "unbound", "nginx", "master", "qmgr", "pickup", "smtpd", "anvil", "tlsmgr", "postlogd"}
+LAB_PROCESS_NAMES = {
+    "knotd",
+    "unbound",
+    "nginx",
+    "master",
+    "qmgr",
+    "pickup",
+    "smtpd",
+    "anvil",
+    "tlsmgr",
+    "postlogd",
+    "gnutls-serv",
+}
 
 
 def sh(*cmd: str) -> str:
@@ -72,6 +84,12 @@ def cycle():
     route_while_up = sh("ip", "route", "show", "198.51.100.0/24")
     ns_routes = sh(*netns.in_ns(["ip", "route"])) + sh(*netns.in_ns(["ip", "-6", "route"]))
     ns_forwarding = sh(*netns.in_ns(["sysctl", "-n", "net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding"]))
+    ns_commands = [
+        Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        for pid in netns.pids()
+        if Path(f"/proc/{pid}/cmdline").exists()
+    ]
+    ns_nat = sh(*netns.in_ns(["iptables", "-t", "nat", "-S"])) + sh(*netns.in_ns(["ip6tables", "-t", "nat", "-S"]))
     state_dir = manager.state_dir()
     down_result = manager.down()
     after = snapshot()
@@ -84,6 +102,8 @@ def cycle():
         "was_up": was_up,
         "ns_routes": ns_routes,
         "ns_forwarding": ns_forwarding,
+        "ns_nat": ns_nat,
+        "ns_commands": ns_commands,
         "is_up_after": manager.is_up(),
         "route_while_up": route_while_up,
         "route_after": sh("ip", "route", "show", "198.51.100.0/24"),
@@ -117,7 +137,17 @@ def test_nothing_in_the_namespace_routes_or_forwards_elsewhere(cycle):
 
 def test_up_starts_the_servers(cycle):
     names = {comm for _pid, comm in cycle["during"]["processes"] - cycle["before"]["processes"]}
-    assert {"knotd", "unbound", "nginx", "master"} <= names
+    assert {"knotd", "unbound", "nginx", "master", "gnutls-serv"} <= names
+
+
+def test_up_starts_the_smtp_front_for_the_gnutls_mx(cycle):
+    assert any("domeinwacht.lab.smtpfront" in command for command in cycle["ns_commands"])
+
+
+def test_the_gnutls_web_target_is_redirected_from_443_inside_the_namespace(cycle):
+    redirects = [line for line in cycle["ns_nat"].splitlines() if "REDIRECT" in line]
+    assert len(redirects) == 2  # its IPv4 and IPv6 address
+    assert all("--dport 443" in line for line in redirects)
 
 
 def test_up_twice_is_idempotent(cycle):
