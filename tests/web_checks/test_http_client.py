@@ -457,3 +457,38 @@ def test_an_unusable_ca_file_does_not_lose_the_response_and_says_why(pki: Pki, t
     assert response.status == 204
     assert response.tls_verified is False
     assert response.tls_error and "missing.pem unusable" in response.tls_error
+
+
+def test_a_tls12_server_without_secure_renegotiation_still_shows_its_headers(pki: Pki, tmp_path):
+    """OpenSSL 3 refuses servers without RFC 5746 by default; that is tls.secure_renegotiation's finding, and must
+    not turn every HTTPS check of such a server into an error (Debian's gnutls-serv plays the old server)."""
+    import shutil
+    import socket
+    import subprocess
+
+    gnutls = shutil.which("gnutls-serv")
+    assert gnutls, "gnutls-serv (Debian gnutls-bin, installed by scripts/bootstrap.sh) is missing"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    body = tmp_path / "body.html"
+    body.write_text("<p>old server</p>")
+    process = subprocess.Popen(
+        [gnutls, "-p", str(port), "--http", "--httpdata", str(body), "--x509certfile", str(pki.cert_file),
+         "--x509keyfile", str(pki.key_file), "--priority", "NORMAL:-VERS-TLS1.3:%DISABLE_SAFE_RENEGOTIATION"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        response = run(client().get(f"https://example.nl:{port}/", "127.0.0.1"))
+    finally:
+        process.terminate()
+        process.wait(timeout=5)
+    assert response.status == 200
+    assert response.body == b"<p>old server</p>"

@@ -283,7 +283,14 @@ def make_ssl_context(ca_file: Path | None, *, verify: bool) -> ssl.SSLContext:
         context.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED
         with contextlib.suppress(ssl.SSLError):
             context.set_ciphers("ALL:@SECLEVEL=0")
+    # Connect to servers without RFC 5746 too (OpenSSL 3 refuses them by default): whether a server supports
+    # secure renegotiation is tls.secure_renegotiation's finding, it must not hide its pages and headers.
+    context.options |= OP_LEGACY_SERVER_CONNECT
     return context
+
+
+# ssl.OP_LEGACY_SERVER_CONNECT exists from Python 3.12; the OpenSSL value is SSL_OP_LEGACY_SERVER_CONNECT.
+OP_LEGACY_SERVER_CONNECT: int = getattr(ssl, "OP_LEGACY_SERVER_CONNECT", 0x4)
 
 
 def _decode_headers(raw: Sequence[tuple[bytes, bytes]]) -> tuple[tuple[str, str], ...]:

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from domeinwacht.net.guard import NonPublicAddressError
+from domeinwacht.net.http import OP_LEGACY_SERVER_CONNECT
 from domeinwacht.observations.mail import SmtpProbe
 
 if TYPE_CHECKING:
@@ -172,6 +173,7 @@ def _tls_context() -> ssl.SSLContext:
     context.verify_mode = ssl.CERT_NONE
     with contextlib.suppress(ssl.SSLError):
         context.set_ciphers("ALL:@SECLEVEL=0")
+    context.options |= OP_LEGACY_SERVER_CONNECT  # a server without RFC 5746 is tls.secure_renegotiation's finding
     return context
 
 
