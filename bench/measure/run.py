@@ -118,7 +118,9 @@ class RssSampler(threading.Thread):
                 self.series.append((round(last - started, 1), self.stored(), round(total / 1024, 1)))
 
 
-def ours(domains: list[str], work: Path, label: str, py_spy: Path | None = None, workers: int = 1) -> dict[str, Any]:
+def ours(
+    domains: list[str], work: Path, label: str, py_spy: Path | None = None, workers: int = 1, in_flight: int = 128
+) -> dict[str, Any]:
     """One `domeinwacht measure` subprocess over ``domains`` with a fresh database."""
     data = work / f"data-{label}"
     data.mkdir(parents=True, exist_ok=True)
@@ -129,6 +131,7 @@ def ours(domains: list[str], work: Path, label: str, py_spy: Path | None = None,
         str(PROJECT / ".venv/bin/python"), "-m", "domeinwacht", "measure", "--domains", str(listing),
         "--lab", "--web", "--mail", "--profile", "nl-ptolu-2025", "--name", label, "--no-progress",
         "--stats", str(stats), "--timeout", "60", "--workers", str(workers),
+        "--in-flight", str(in_flight),
     ]  # fmt: skip
     if py_spy is not None:
         raw = str(work / f"{label}.pyspy")
@@ -159,6 +162,7 @@ def ours(domains: list[str], work: Path, label: str, py_spy: Path | None = None,
         "scan_seconds": figures["seconds"],
         "domains_per_minute": round(figures["domains"] / seconds * 60, 1),
         "workers": workers,
+        "in_flight_per_worker": in_flight,
         "peak_rss_mib": round(rss / 1024, 1),
         "peak_rss_all_processes_mib": round(sampler.peak_kib / 1024, 1),
         "rss_series": sampler.series,
@@ -257,6 +261,7 @@ def main() -> int:
     parser.add_argument("--skip-full", action="store_true", help="only the sample (ours and peers)")
     parser.add_argument("--py-spy", type=Path, help="py-spy binary: profile our sample run")
     parser.add_argument("--workers", type=int, default=2, help="our worker processes (measure --workers)")
+    parser.add_argument("--in-flight", type=int, default=128, help="domains in flight per worker (measure --in-flight)")
     parser.add_argument("--out", type=Path, default=BENCH / "results" / "measure")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -289,9 +294,9 @@ def main() -> int:
     step = max(1, len(domains) // args.sample)
     sample = domains[::step][: args.sample]
     if not args.skip_full:
-        results["ours_full"] = ours(domains, work, "full", workers=args.workers)
+        results["ours_full"] = ours(domains, work, "full", workers=args.workers, in_flight=args.in_flight)
         print(json.dumps(results["ours_full"], indent=1), file=sys.stderr)
-    results["ours_sample"] = ours(sample, work, "sample", args.py_spy, workers=args.workers)
+    results["ours_sample"] = ours(sample, work, "sample", args.py_spy, workers=args.workers, in_flight=args.in_flight)
     if args.py_spy:
         results["profile_self_time"] = py_spy_summary(work / "sample.pyspy")
     for tool in filter(None, args.peers.split(",")):

@@ -305,7 +305,7 @@ async def validate(
 
 # Zones, delegations and validated RRsets kept per run (least recently used dropped first): the keys of the
 # root, the TLDs and shared parents stay; a finished domain's own entries go, so a long run stays flat.
-MAX_CACHED_VALIDATIONS = 10_000
+MAX_CACHED_VALIDATIONS = 3_000
 
 
 def _trim(cache: dict[Any, Any], limit: int) -> None:

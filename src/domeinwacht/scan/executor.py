@@ -73,7 +73,9 @@ class ExecutorSettings:
         batch_size: outcomes per sink write.
         flush_seconds: longest time a finished outcome waits for the sink.
         grace_seconds: how long past ``target_timeout`` an unresponsive target is awaited before it is abandoned.
-        max_shared_probes: finished shared probes kept for reuse (oldest dropped first).
+        max_shared_probes: finished shared probes kept for reuse (least recently used dropped first). What is
+            shared across domains (an MX host, a hosting address's TLS parameters) is asked for again and again
+            and stays; a finished domain's own probes (HTTP responses of up to 64 KiB) go.
     """
 
     groups: tuple[str, ...] = GROUPS
@@ -81,7 +83,7 @@ class ExecutorSettings:
     batch_size: int = 200
     flush_seconds: float = 2.0
     grace_seconds: float = 5.0
-    max_shared_probes: int = 10_000
+    max_shared_probes: int = 2_000
 
 
 @dataclass
@@ -102,7 +104,7 @@ class RunEnv(ScanEnv):
     ``counters["shared.run"]`` and ``counters["shared.reused"]``.
     """
 
-    max_shared: int = 10_000
+    max_shared: int = 2_000
 
     async def shared(self, key: tuple[Any, ...], factory: Callable[[], Awaitable[T]]) -> T:
         task = self._shared.get(key)
@@ -240,7 +242,7 @@ class ProbeLoop:
     server shared by domains of different batches is still probed once per worker.
     """
 
-    def __init__(self, options: ScanOptions, max_shared_probes: int = 10_000) -> None:
+    def __init__(self, options: ScanOptions, max_shared_probes: int = 2_000) -> None:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, name="domeinwacht-probes", daemon=True)
         self.thread.start()
