@@ -40,7 +40,9 @@ def _free_port_on_both_families() -> int:
     raise RuntimeError("no port free on both 127.0.0.1 and ::1")
 
 
-async def _site(http_port: int, https_port: int, context: ssl.SSLContext) -> list[asyncio.Server]:
+async def _site(
+    http_port: int, https_port: int, context: ssl.SSLContext, requests: list[tuple[str, str]] | None = None
+) -> list[asyncio.Server]:
     async def http(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             request = (await reader.readuntil(b"\r\n\r\n")).decode()
@@ -58,6 +60,11 @@ async def _site(http_port: int, https_port: int, context: ssl.SSLContext) -> lis
         try:
             request = (await reader.readuntil(b"\r\n\r\n")).decode()
             path = request.split(" ")[1]
+            if requests is not None:
+                host = next(
+                    line.split(":")[1].strip() for line in request.split("\r\n") if line.lower().startswith("host:")
+                )
+                requests.append((host, path))
             if path == "/.well-known/security.txt":
                 head = "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\n"
                 body = SECURITY_TXT
@@ -145,6 +152,34 @@ def test_the_observer_measures_every_address_of_both_hosts_and_the_observation_r
     assert results["web.ipv6.same_content"].status is Status.PASS
     stored = dump_observations(observed)
     assert load_observations(stored)["web"] == web
+
+
+def test_the_redirect_to_https_and_the_first_https_response_are_one_request(pki: Pki):
+    """http://host/ -> https://host/ is the page the HTTPS checks read: fetched once per host and address."""
+    requests: list[tuple[str, str]] = []
+
+    async def scenario():
+        http_port, https_port = _free_port_on_both_families(), _free_port_on_both_families()
+        servers = await _site(http_port, https_port, pki.server_context(), requests)
+        dns_transport, resolver = await start_dns(
+            {("example.nl", "A"): ["127.0.0.1"], ("www.example.nl", "A"): ["127.0.0.1"]}
+        )
+        try:
+            env = ScanEnv(ScanOptions(allow_non_public=True, resolver=(resolver,), connect_timeout=2, io_timeout=2))
+            return await observe_web("example.nl", env, ports=(http_port, https_port))
+        finally:
+            dns_transport.close()
+            for server in servers:
+                server.close()
+                await server.wait_closed()
+
+    observed = asyncio.run(scenario())
+    pages = sorted(host.split(":")[0] for host, path in requests if path == "/")
+    assert pages == ["example.nl", "www.example.nl"]
+    for host in observed["web"].hosts:
+        (endpoint,) = host.endpoints
+        assert endpoint.http_chain[1].response is not None
+        assert endpoint.http_chain[1].response.status == endpoint.https.status == 200
 
 
 def test_a_host_without_addresses_has_no_endpoints_and_nothing_is_probed():

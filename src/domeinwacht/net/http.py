@@ -480,13 +480,15 @@ class HttpClient:
         max_redirects: int | None = None,
         max_body: int | None = None,
         accept: str = "*/*",
+        fetch: Callable[[str, str], Awaitable[HttpResponse]] | None = None,
     ) -> tuple[HttpHop, ...]:
         """GET ``url`` from ``ip`` and follow redirects ourselves, recording every hop.
 
         A hop to the first host keeps ``ip``; a hop to another host connects to ``await resolve(host)``
         (``None``: the hop is recorded with an error and the chain ends). The chain also ends at a response
         that is not a redirect, at an error, at a loop, and after ``max_redirects`` redirects (the last hop
-        then carries the error "more than N redirects").
+        then carries the error "more than N redirects"). ``fetch(url, ip)``, when given, makes the requests
+        instead of ``get`` (a caller that already holds some of the responses; it raises ``HttpError`` too).
         """
         limit = self.limits.max_redirects if max_redirects is None else max_redirects
         hops: list[HttpHop] = []
@@ -495,7 +497,10 @@ class HttpClient:
         known = {_host_of(url): ip}  # host -> the address its hops go to
         while True:
             try:
-                response = await self.get(current_url, current_ip, max_body=max_body, accept=accept)
+                if fetch is not None:
+                    response = await fetch(current_url, current_ip)
+                else:
+                    response = await self.get(current_url, current_ip, max_body=max_body, accept=accept)
             except HttpError as exc:
                 hops.append(HttpHop(current_url, current_ip, error=exc.reason))
                 break

@@ -148,8 +148,32 @@ class _WebProbe:
         async def resolve(host: str) -> str | None:
             return await self.resolve_like(host, family)
 
+        async def fetch(hop_url: str, hop_ip: str) -> HttpResponse:
+            # A hop to https://host/ on this address is the request first_https makes: one request for both.
+            parts = urlsplit(hop_url)
+            try:
+                port = parts.port or 443
+            except ValueError:  # a hostile Location with a port out of range: the client reports it
+                port = -1
+            same = (
+                max_body == PAGE_BODY_CAP
+                and accept == "*/*"
+                and parts.scheme == "https"
+                and parts.hostname
+                and ":" not in parts.hostname  # an IPv6 literal: not a name first_https asks for
+                and port == self.https_port
+                and parts.path in ("", "/")
+                and not parts.query
+            )
+            if not same:
+                return await self.client.get(hop_url, hop_ip, max_body=max_body, accept=accept)
+            response, error = await self.first_https(str(parts.hostname).rstrip(".").lower(), hop_ip)
+            if response is None:
+                raise HttpError(hop_url, hop_ip, error or "no response")
+            return response
+
         return await self.client.get_chain(
-            url, ip, resolve, max_redirects=MAX_REDIRECTS, max_body=max_body, accept=accept
+            url, ip, resolve, max_redirects=MAX_REDIRECTS, max_body=max_body, accept=accept, fetch=fetch
         )
 
     async def first_https(self, host: str, ip: str) -> tuple[HttpResponse | None, str | None]:
