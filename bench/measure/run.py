@@ -119,7 +119,7 @@ class RssSampler(threading.Thread):
 
 
 def ours(
-    domains: list[str], work: Path, label: str, py_spy: Path | None = None, workers: int = 1, in_flight: int = 128
+    domains: list[str], work: Path, label: str, py_spy: Path | None = None, workers: int = 1, in_flight: int = 64
 ) -> dict[str, Any]:
     """One `domeinwacht measure` subprocess over ``domains`` with a fresh database."""
     data = work / f"data-{label}"
@@ -198,7 +198,9 @@ def sandboxed(command: list[str], status: dict[str, Any], cwd: Path) -> list[str
     return ["unshare", "--mount", "--propagation", "private", "sh", "-c", script]
 
 
-def peer(tool: str, domains: list[str], status: dict[str, Any], work: Path, web_hosts: list[str]) -> dict[str, Any]:
+def peer(
+    tool: str, domains: list[str], status: dict[str, Any], work: Path, web_hosts: list[str], timeout: float = 3 * 3600
+) -> dict[str, Any]:
     import publicsuffixlist
 
     venv = BENCH / f".venv-{tool}/bin"
@@ -219,12 +221,13 @@ def peer(tool: str, domains: list[str], status: dict[str, Any], work: Path, web_
         command = [str(venv / "sslyze"), f"--json_out={cwd / 'sslyze.json'}", *web_hosts]
     started = time.monotonic()
     process = subprocess.Popen(sandboxed(command, status, cwd), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    code, seconds, rss = _wait(process, timeout=3 * 3600)
+    code, seconds, rss = _wait(process, timeout=timeout)
     out, err = process.communicate()
     (cwd / "stdout").write_bytes(out)
     return {
         "domains": len(domains),
         "exit": code,
+        "stopped_after_timeout": seconds >= timeout,
         "wall_seconds": round(time.monotonic() - started, 1),
         "seconds_per_domain": round(seconds / len(domains), 3),
         "domains_per_minute": round(len(domains) / seconds * 60, 1),
@@ -259,9 +262,10 @@ def main() -> int:
     parser.add_argument("--sample", type=int, default=200)
     parser.add_argument("--peers", default="pshtt,trustymail,sslyze", help="comma-separated; empty for none")
     parser.add_argument("--skip-full", action="store_true", help="only the sample (ours and peers)")
+    parser.add_argument("--peer-timeout", type=float, default=3 * 3600, help="seconds each peer may run")
     parser.add_argument("--py-spy", type=Path, help="py-spy binary: profile our sample run")
     parser.add_argument("--workers", type=int, default=2, help="our worker processes (measure --workers)")
-    parser.add_argument("--in-flight", type=int, default=128, help="domains in flight per worker (measure --in-flight)")
+    parser.add_argument("--in-flight", type=int, default=64, help="domains in flight per worker (measure --in-flight)")
     parser.add_argument("--out", type=Path, default=BENCH / "results" / "measure")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -300,7 +304,7 @@ def main() -> int:
     if args.py_spy:
         results["profile_self_time"] = py_spy_summary(work / "sample.pyspy")
     for tool in filter(None, args.peers.split(",")):
-        results[tool] = peer(tool, sample, manager.status(), work, hosts_of(sample))
+        results[tool] = peer(tool, sample, manager.status(), work, hosts_of(sample), args.peer_timeout)
         print(tool, json.dumps(results[tool]), file=sys.stderr)
     (args.out / "results.json").write_text(json.dumps(results, indent=1) + "\n")
     print(json.dumps(results, indent=1))

@@ -64,7 +64,12 @@ def configure(sub: Any) -> None:
         help="import an extra observer/check module (site extensions, tests); stored with the measurement",
     )
     add_scan_arguments(parser, timeout=120.0)
-    parser.add_argument("--in-flight", type=int, default=128, help="domains measured at once (default 128)")
+    parser.add_argument(
+        "--in-flight",
+        type=int,
+        default=64,
+        help="domains measured at once per process (default 64: more only queues behind the per-address limits)",
+    )
     parser.add_argument("--batch-size", type=int, default=200, help="results per database commit (default 200)")
     parser.add_argument("--flush-seconds", type=float, default=2.0, help="longest wait before a commit")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")

@@ -79,7 +79,7 @@ class ExecutorSettings:
     """
 
     groups: tuple[str, ...] = GROUPS
-    max_in_flight: int = 128
+    max_in_flight: int = 64
     batch_size: int = 200
     flush_seconds: float = 2.0
     grace_seconds: float = 5.0
