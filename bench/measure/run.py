@@ -182,16 +182,14 @@ def in_namespace(command: list[str], timeout: float) -> tuple[subprocess.Complet
 
 
 def sandboxed(command: list[str], status: dict[str, Any], cwd: Path) -> list[str]:
-    """``command`` inside the lab namespace, in a private mount namespace whose /etc/resolv.conf names the lab
-    resolver (the peers' own host-name lookups stay in the lab) and with the lab CA as trust store — what our
-    scanner gets through ScanOptions (as bench/mail does)."""
+    """``command`` in a private mount namespace whose /etc/resolv.conf names the lab resolver (the peers' own
+    host-name lookups stay in the lab) and with the lab CA as trust store — what our scanner gets through
+    ScanOptions. It runs in the host's network namespace, as our scanner does, so the peers' packets cross the
+    lab's delayed link too (inside the lab namespace they would reach the servers without the RTT)."""
     resolver = str(status["resolver"][0]).split(":")[0]
     resolv_conf = cwd / "resolv.conf"
     resolv_conf.write_text(f"nameserver {resolver}\n")
-    inner = " ".join(
-        shlex.quote(c)
-        for c in ["ip", "netns", "exec", NAMESPACE, "env", f"SSL_CERT_FILE={status['ca_file']}", *command]
-    )
+    inner = " ".join(shlex.quote(c) for c in ["env", f"SSL_CERT_FILE={status['ca_file']}", *command])
     script = (
         f"mount --bind {shlex.quote(str(resolv_conf))} /etc/resolv.conf && cd {shlex.quote(str(cwd))} && exec {inner}"
     )

@@ -1,11 +1,16 @@
-"""TLS prober vs sslyze vs testssl.sh on the same local TLS servers: connections, seconds, verdict agreement.
+"""TLS prober vs sslyze vs testssl.sh on the same TLS servers: connections, seconds, verdict agreement.
 
     bash bench/tls/setup.sh                      # peers, installed apart from the project
     .venv/bin/python bench/tls/run.py [--rtt-ms 20] [--targets modern,phaseout,many]
+    sudo .venv/bin/python bench/tls/run.py --lab [--lab-targets green.test,tls10.test,…]
 
-Each target is a Debian ``openssl s_server`` on 127.0.0.1 behind a counting TCP proxy (which can add a
-round-trip delay). Every tool scans the proxy, so the proxy counts each tool's TCP connections. Raw outputs
-go to bench/results/tls/; the summary is printed as Markdown (copied into bench/tls/README.md).
+Local mode: each target is a Debian ``openssl s_server`` on 127.0.0.1 behind a counting TCP proxy (which can add
+a round-trip delay); every tool scans the proxy, so the proxy counts each tool's TCP connections.
+Lab mode (``--lab``): the targets are the running lab's nginx servers (its RTT is the lab's, e.g. ``lab up
+--rtt-ms 20``); every tool runs from the host over the lab's delayed link (the peers with the lab resolver as
+their only resolver and the lab CA), and each tool's TCP connections are counted by an iptables rule per target
+address in the namespace (SYNs to port 443).
+Raw outputs go to bench/results/tls/; the summary is printed as Markdown (copied into bench/tls/README.md).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import argparse
 import asyncio
 import json
 import os
+import shlex
 import shutil
 import socket
 import subprocess
@@ -141,10 +147,10 @@ def start_server(args: list[str], cert: Path, key: Path, chain: Path) -> tuple[s
     raise RuntimeError("s_server did not start")
 
 
-def run_ours(port: int) -> dict[str, Any]:
+def run_ours(port: int, ip: str = "127.0.0.1", name: str = "localhost") -> dict[str, Any]:
     async def go() -> Any:
         env = ScanEnv(ScanOptions(allow_non_public=True, io_timeout=10, target_timeout=120))
-        return await probe_tls("127.0.0.1", port, "localhost", env, purpose="web")
+        return await probe_tls(ip, port, name, env, purpose="web")
 
     obs = asyncio.run(go())
     tls12 = next((s.suites for s in obs.suites if s.version == "TLSv1.2"), ())
@@ -158,25 +164,30 @@ def run_ours(port: int) -> dict[str, Any]:
     }
 
 
-def run_sslyze(port: int, out: Path, ca_file: Path) -> dict[str, Any]:
+def run_sslyze(
+    port: int, out: Path, ca_file: Path, ip: str = "127.0.0.1", name: str = "localhost", wrap: Any = None
+) -> dict[str, Any]:
+    wrap = wrap or (lambda command: command)
     subprocess.run(
-        [
-            str(SSLYZE),
-            "--sslv3",
-            "--tlsv1",
-            "--tlsv1_1",
-            "--tlsv1_2",
-            "--tlsv1_3",
-            "--elliptic_curves",
-            "--certinfo",
-            f"--certinfo_ca_file={ca_file}",
-            "--compression",
-            "--reneg",
-            "--early_data",
-            "--ems",
-            f"--json_out={out}",
-            f"localhost:{port}{{127.0.0.1}}",
-        ],
+        wrap(
+            [
+                str(SSLYZE),
+                "--sslv3",
+                "--tlsv1",
+                "--tlsv1_1",
+                "--tlsv1_2",
+                "--tlsv1_3",
+                "--elliptic_curves",
+                "--certinfo",
+                f"--certinfo_ca_file={ca_file}",
+                "--compression",
+                "--reneg",
+                "--early_data",
+                "--ems",
+                f"--json_out={out}",
+                f"{name}:{port}{{{ip}}}",
+            ]
+        ),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         check=False,
@@ -206,29 +217,34 @@ def run_sslyze(port: int, out: Path, ca_file: Path) -> dict[str, Any]:
     }
 
 
-def run_testssl(port: int, out: Path) -> dict[str, Any]:
+def run_testssl(
+    port: int, out: Path, ip: str = "127.0.0.1", name: str = "localhost", wrap: Any = None
+) -> dict[str, Any]:
     assert TESTSSL is not None
+    wrap = wrap or (lambda command: command)
     out.unlink(missing_ok=True)
     subprocess.run(
-        [
-            TESTSSL,
-            "--quiet",
-            "--warnings",
-            "off",
-            "--color",
-            "0",
-            "--ip",
-            "127.0.0.1",
-            "--jsonfile",
-            str(out),
-            "-p",
-            "-E",
-            "-f",
-            "-S",
-            "-R",
-            "-C",
-            f"localhost:{port}",
-        ],
+        wrap(
+            [
+                TESTSSL,
+                "--quiet",
+                "--warnings",
+                "off",
+                "--color",
+                "0",
+                "--ip",
+                ip,
+                "--jsonfile",
+                str(out),
+                "-p",
+                "-E",
+                "-f",
+                "-S",
+                "-R",
+                "-C",
+                f"{name}:{port}",
+            ]
+        ),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         check=False,
@@ -262,12 +278,83 @@ def run_testssl(port: int, out: Path) -> dict[str, Any]:
     }
 
 
+LAB_TARGETS = "green.test,phaseout.test,insufficient.test,tls10.test"
+NAMESPACE = "dwlab"
+
+
+def _ns(command: list[str]) -> list[str]:
+    return ["ip", "netns", "exec", NAMESPACE, *command]
+
+
+def _syns(ip: str) -> int:
+    """SYNs to ip:443 counted by our rule in the lab namespace."""
+    listing = subprocess.run(
+        _ns(["iptables", "-L", "INPUT", "-v", "-x", "-n"]), check=False, capture_output=True, text=True
+    )
+    for line in listing.stdout.splitlines():
+        if f"dwbench-tls:{ip}" in line:
+            return int(line.split()[0])
+    return 0
+
+
+def run_lab(targets: list[str]) -> list[dict[str, Any]]:
+    from domeinwacht.lab import manager
+
+    status = manager.status()
+    if status is None:
+        raise SystemExit("the lab is not up: sudo .venv/bin/domeinwacht lab up --rtt-ms 20")
+    ca_file = Path(status["ca_file"])
+    work = Path(tempfile.mkdtemp(prefix="dw-bench-tls-"))
+    resolv = work / "resolv.conf"
+    resolv.write_text(f"nameserver {str(status['resolver'][0]).split(':')[0]}\n")
+
+    def sandboxed(command: list[str]) -> list[str]:
+        # The peers' own lookups go to the lab resolver only (a private /etc/resolv.conf). They run in the host's
+        # network namespace, as our prober does, so their packets cross the lab's delayed link too.
+        inner = " ".join(shlex.quote(c) for c in ["env", f"SSL_CERT_FILE={ca_file}", *command])
+        script = f"mount --bind {shlex.quote(str(resolv))} /etc/resolv.conf && exec {inner}"
+        return ["unshare", "--mount", "--propagation", "private", "sh", "-c", script]
+
+    rows = []
+    for name in targets:
+        ip = status["targets"][name]["ipv4"][0]
+        rule = ["INPUT", "-d", ip, "-p", "tcp", "--dport", "443", "--syn", "-m", "comment", "--comment"]
+        subprocess.run(_ns(["iptables", "-I", *rule, f"dwbench-tls:{ip}"]), check=True)
+        try:
+            row: dict[str, Any] = {"target": name}
+            for tool in ("domeinwacht", "sslyze", "testssl"):
+                before = _syns(ip)
+                started = time.monotonic()
+                try:
+                    if tool == "domeinwacht":
+                        found = run_ours(443, ip, name)
+                    elif tool == "sslyze":
+                        out = RESULTS / f"lab-{name}.sslyze.json"
+                        found = run_sslyze(443, out, ca_file, ip, name, sandboxed)
+                    else:
+                        found = run_testssl(443, RESULTS / f"lab-{name}.testssl.json", ip, name, sandboxed)
+                except Exception as exc:  # a peer that crashes is reported, not fatal
+                    found = {"error": f"{type(exc).__name__}: {exc}"}
+                seconds = round(time.monotonic() - started, 2)
+                row[tool] = {**found, "seconds": seconds, "connections": _syns(ip) - before}
+            rows.append(row)
+        finally:
+            subprocess.run(_ns(["iptables", "-D", *rule, f"dwbench-tls:{ip}"]), check=False)
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rtt-ms", type=int, default=0)
     parser.add_argument("--targets", default=",".join(TARGETS))
+    parser.add_argument("--lab", action="store_true", help="the running lab's nginx targets instead of s_server")
+    parser.add_argument("--lab-targets", default=LAB_TARGETS)
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
+    if args.lab:
+        rows = run_lab(args.lab_targets.split(","))
+        _print(rows, "lab")
+        return
     work = Path(tempfile.mkdtemp())
     ca = pki.make_ca()
     leaf = pki.issue(ca, ("localhost",), key=pki.make_key("rsa", 3072))
@@ -297,7 +384,11 @@ def main() -> None:
         finally:
             process.terminate()
             process.wait()
-    (RESULTS / f"summary-rtt{args.rtt_ms}.json").write_text(json.dumps(rows, indent=1))
+    _print(rows, f"rtt{args.rtt_ms}")
+
+
+def _print(rows: list[dict[str, Any]], label: str) -> None:
+    (RESULTS / f"summary-{label}.json").write_text(json.dumps(rows, indent=1))
     print("| target | tool | connections | seconds | versions | TLS 1.2 suites | curves | agrees with us |")
     print("|---|---|---|---|---|---|---|---|")
     for row in rows:
