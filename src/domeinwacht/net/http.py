@@ -263,7 +263,8 @@ def env_limiter(env: ScanEnv) -> Limiter:
 
     @contextlib.asynccontextmanager
     async def hold(ip: str) -> AsyncIterator[None]:
-        async with env.global_limit, env.ip_limit(ip):
+        # The address's slot first: waiting for a busy address must not hold one of the global slots.
+        async with env.ip_limit(ip, "http"), env.global_limit:
             env.count("http_connections")
             yield
 

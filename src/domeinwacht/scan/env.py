@@ -34,7 +34,10 @@ class ScanOptions:
         target_timeout: seconds one target may take in total.
         connect_timeout / io_timeout: per connection, per read.
         global_concurrency: open connections at once, in total.
-        per_ip_concurrency: open connections at once to one IP address.
+        per_ip_concurrency: open connections at once to one IP address, per kind of client: HTTP requests and
+            TLS probe handshakes have a queue each (so at most twice this in all). The TLS prober is sequential
+            and needs ~30 handshakes per endpoint; behind the HTTP requests of a hundred domains sharing the
+            address it would starve past every deadline.
         mail_per_server_concurrency: open connections at once to one mail server address (1–2: be gentle).
     """
 

@@ -176,7 +176,7 @@ async def probe_tls(
     loop = asyncio.get_running_loop()
     started = time.monotonic()
     budget = env.options.target_timeout
-    kind = "smtp" if purpose == "mail" or port == 25 else "any"
+    kind = "smtp" if purpose == "mail" or port == 25 else "tls"
     target = Target(ip, port, server_name, env, starttls, kind, loop.time() + budget)
     state = _State()
     error: str | None = None
@@ -220,7 +220,7 @@ async def probe_tls_name(
         return await probe_tls(base.ip, base.port, server_name, env, starttls=starttls, purpose=base.purpose)
     loop = asyncio.get_running_loop()
     started = time.monotonic()
-    kind = "smtp" if base.purpose == "mail" or base.port == 25 else "any"
+    kind = "smtp" if base.purpose == "mail" or base.port == 25 else "tls"
     target = Target(base.ip, base.port, server_name, env, starttls, kind, loop.time() + env.options.target_timeout)
     target.step = "confirm"
     state = _State()

@@ -118,7 +118,7 @@ async def connect(target: Target) -> AsyncIterator[Connection]:
     env = target.env
     env.guard.check(target.ip)
     options = env.options
-    async with env.global_limit, env.ip_limit(target.ip, target.kind):
+    async with env.ip_limit(target.ip, target.kind), env.global_limit:  # a busy address holds no global slot
         if target.remaining() <= 0:
             raise ProbeError("time budget for this endpoint exhausted")
         target.connections += 1

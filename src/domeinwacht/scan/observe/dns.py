@@ -119,7 +119,7 @@ async def _probe(address: str, family: int, zone: str, env: ScanEnv) -> NsProbe:
     """A direct SOA query for the zone; shared per run (one NS serves many domains of the same zone)."""
 
     async def ask() -> NsProbe:
-        async with env.global_limit, env.ip_limit(address, "dns"):
+        async with env.ip_limit(address, "dns"), env.global_limit:
             env.count("dns_ns_queries")
             reply = await ask_server(
                 address, zone, "SOA", port=NS_PORT, per_try=min(env.options.io_timeout, 3.0), guard=env.guard
