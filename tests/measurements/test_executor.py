@@ -110,6 +110,28 @@ def test_the_shared_cache_keeps_at_most_max_shared_finished_probes():
     assert len(env._shared) == 5
 
 
+def test_per_address_probes_are_not_pushed_out_by_per_name_ones():
+    """A hosting address's TLS probe outlives thousands of domains' HTTP responses in the shared cache."""
+    runs = []
+
+    async def main():
+        env = RunEnv(max_shared=5)
+
+        async def probe(key):
+            runs.append(key)
+            return key
+
+        await env.shared(("tls-endpoint", "192.0.2.130", 443, "web"), lambda: probe("endpoint"))
+        for i in range(50):
+            await env.shared(("http", "192.0.2.130", f"n{i}.test", 443, "/"), lambda i=i: probe(i))
+        await env.shared(("tls-endpoint", "192.0.2.130", 443, "web"), lambda: probe("endpoint"))
+        return env
+
+    env = asyncio.run(main())
+    assert runs.count("endpoint") == 1
+    assert len(env._shared) == 5
+
+
 def test_invalid_settings_are_refused(options):
     with pytest.raises(ValueError, match="at least 1"):
         run_targets([], options, evaluator, ListSink(), settings=ExecutorSettings(batch_size=0))

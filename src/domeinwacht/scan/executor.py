@@ -96,43 +96,57 @@ class RunStats:
     counters: dict[str, int] = field(default_factory=dict)
 
 
+# Probes of an address (or of the whole run), small and asked for by every domain that uses the address: kept
+# in their own, larger LRU, so that the per-name probes of thousands of domains never push them out (a hosting
+# address's full TLS probe evicted and redone is ~30 handshakes, with every domain on it waiting).
+PER_ADDRESS_KINDS = frozenset(
+    {"tcp", "tls-endpoint", "smtp", "tls-mail", "dns-ns-probe", "dnssec-anchors", "dnssec-trust-anchors", "rpki-tables"}
+)
+MAX_SHARED_PER_ADDRESS = 20_000
+
+
 @dataclass
 class RunEnv(ScanEnv):
-    """A ``ScanEnv`` whose shared-probe cache is bounded: at most ``max_shared`` finished probes are kept.
+    """A ``ScanEnv`` whose shared-probe cache is bounded: at most ``max_shared`` finished per-name probes (HTTP
+    responses, a name's TLS confirmation) and ``MAX_SHARED_PER_ADDRESS`` per-address ones are kept.
 
     Probes still running are never dropped (every waiter gets the one result). Reuse and runs are counted in
     ``counters["shared.run"]`` and ``counters["shared.reused"]``.
     """
 
     max_shared: int = 2_000
+    _per_address: dict[tuple[Any, ...], asyncio.Task[Any]] = field(default_factory=dict, repr=False)
 
     async def shared(self, key: tuple[Any, ...], factory: Callable[[], Awaitable[T]]) -> T:
-        task = self._shared.get(key)
+        per_address = bool(key) and key[0] in PER_ADDRESS_KINDS
+        cache = self._per_address if per_address else self._shared
+        task = cache.get(key)
         if task is None or task.cancelled():  # a probe cancelled with the run that started it: ask again
 
             async def run() -> T:
                 return await factory()
 
-            task = self._shared[key] = asyncio.ensure_future(run())
+            task = cache[key] = asyncio.ensure_future(run())
             self.count("shared.run")
-            self._evict()
+            _evict(cache, MAX_SHARED_PER_ADDRESS if per_address else self.max_shared)
         else:
-            self._shared[key] = self._shared.pop(key)  # most recently used last
+            cache[key] = cache.pop(key)  # most recently used last
             self.count("shared.reused")
         return await asyncio.shield(task)
 
-    def _evict(self) -> None:
-        excess = len(self._shared) - self.max_shared
-        if excess <= 0:
-            return
-        victims = []
-        for key, task in self._shared.items():  # least recently used first; running probes stay
-            if task.done():
-                victims.append(key)
-                if len(victims) >= excess:
-                    break
-        for key in victims:
-            del self._shared[key]
+
+def _evict(cache: dict[tuple[Any, ...], asyncio.Task[Any]], limit: int) -> None:
+    excess = len(cache) - limit
+    if excess <= 0:
+        return
+    victims = []
+    for key, task in cache.items():  # least recently used first; running probes stay
+        if task.done():
+            victims.append(key)
+            if len(victims) >= excess:
+                break
+    for key in victims:
+        del cache[key]
 
 
 def _abandoned(domain: str, groups: tuple[str, ...], timeout: float) -> DomainObservations:
