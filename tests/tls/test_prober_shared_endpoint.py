@@ -7,6 +7,7 @@ Against Debian's ``openssl s_server`` on 127.0.0.1, which serves a second certif
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -15,6 +16,7 @@ from domeinwacht.net.tls import probe_tls, probe_tls_name
 from domeinwacht.observations.tls import TlsObservation
 from domeinwacht.scan.env import ScanEnv, ScanOptions
 
+from . import pki
 from .conftest import Pki, StartServer
 
 
@@ -42,14 +44,28 @@ def test_another_name_on_the_same_endpoint_costs_one_handshake(openssl_server: S
     assert any("measured once" in note for note in other.notes)
 
 
-def test_the_reused_observation_carries_the_names_own_certificate(openssl_server: StartServer, test_pki: Pki) -> None:
+def test_the_reused_observation_carries_the_names_own_certificate(
+    openssl_server: StartServer, test_pki: Pki, tmp_path: Path
+) -> None:
+    leaf = pki.issue(test_pki.ca, ("other.localhost",), key=pki.make_key("rsa", 2048))
+    cert, key = pki.write_pair(tmp_path, "other", leaf)
+    port = openssl_server("-servername", "other.localhost", "-cert2", str(cert), "-key2", str(key))
+    base, other = probe_two_names(port, "localhost", "other.localhost")
+    assert other.connections == 1
+    assert other.chain and other.chain[0] == leaf.cert.public_bytes(serialization.Encoding.DER)
+    assert base.chain[0] != other.chain[0]
+
+
+def test_a_name_with_another_kind_of_key_gets_the_full_plan(openssl_server: StartServer, test_pki: Pki) -> None:
+    """TLS 1.2 suites depend on the certificate (ECDHE-RSA vs ECDHE-ECDSA): the same TLS 1.3 answer is not enough."""
     port = openssl_server(*second_cert(test_pki))
     base, other = probe_two_names(port, "localhost", "other.localhost")
-    assert other.connections == 1  # TLS 1.3: same suite for either certificate
-    assert other.chain and other.chain[0] != base.chain[0]
+    assert other.connections > 1
     assert other.chain[0] == x509.load_pem_x509_certificate(test_pki.ecdsa[0].read_bytes()).public_bytes(
         serialization.Encoding.DER
     )
+    assert any("ECDSA" in suite for suite in other.all_suites)
+    assert not any("ECDSA" in suite for suite in base.all_suites)
 
 
 def test_a_name_the_server_answers_differently_gets_the_full_plan(openssl_server: StartServer, test_pki: Pki) -> None:

@@ -248,6 +248,19 @@ async def probe_tls_name(
     )
 
 
+def _key_kind(chain: tuple[bytes, ...]) -> str | None:
+    """The leaf's key type (``rsa``, ``ec:secp256r1``, ``ed25519`` …), or ``None`` without a readable leaf."""
+    if not chain:
+        return None
+    try:
+        key = x509.load_der_x509_certificate(chain[0]).public_key()
+    except ValueError:
+        return None
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        return f"ec:{key.curve.name}"
+    return type(key).__name__.lower().removeprefix("_")
+
+
 async def _confirm(target: Target, state: _State, base: TlsObservation) -> bool:
     """One handshake as the first of ``base``'s plan; ``True`` when the server answers it as it did then."""
     if "TLSv1.3" in base.versions:
@@ -264,7 +277,8 @@ async def _confirm(target: Target, state: _State, base: TlsObservation) -> bool:
         state.chain_version = TLS13
         state.ocsp = first.certificates[0].ocsp_response
         state.ocsp_stapled = state.ocsp is not None
-        return True
+        # TLS 1.3 suites do not depend on the certificate, the TLS 1.2 ones do (ECDHE-RSA vs ECDHE-ECDSA).
+        return _key_kind(state.chain) == _key_kind(base.chain)
     expected = base.suites_for("TLSv1.2")
     flight = await _try12(target, _spec12(target, TLS12, tuple(suites_for_version(TLS12))))
     if flight is None or flight.hello.version != TLS12 or expected is None or not expected.suites:
