@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from domeinwacht.net.dnssec import _trim
+from domeinwacht.lru import trim_finished as _trim
 
 
 @pytest.fixture

@@ -53,6 +53,7 @@ from dns.rdtypes.ANY.NSEC import NSEC
 from dns.rdtypes.ANY.NSEC3 import NSEC3
 from dns.rdtypes.ANY.RRSIG import RRSIG
 
+from domeinwacht.lru import trim_finished
 from domeinwacht.net.dns import DnsError, SharedWorkAbandoned
 
 # The root zone's key-signing keys as DS records (IANA root-anchors.xml): KSK-2017 and KSK-2024.
@@ -308,20 +309,6 @@ async def validate(
 MAX_CACHED_VALIDATIONS = 3_000
 
 
-def _trim(cache: dict[Any, Any], limit: int) -> None:
-    excess = len(cache) - limit
-    if excess <= 0:
-        return
-    victims = []
-    for key, future in cache.items():  # oldest first; work still running is never dropped
-        if future.done():
-            victims.append(key)
-            if len(victims) >= excess:
-                break
-    for key in victims:
-        del cache[key]
-
-
 def _iso(timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -460,7 +447,7 @@ class _Validator:
                 future.exception()
                 raise
             future.set_result(value)
-            _trim(self.cache, MAX_CACHED_VALIDATIONS)
+            trim_finished(self.cache, MAX_CACHED_VALIDATIONS)
             return value
 
     async def ask(self, name: dns.name.Name, rdtype: int) -> tuple[dns.message.Message | None, str]:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from domeinwacht.checks.result import CheckResult
+from domeinwacht.lru import trim_finished
 from domeinwacht.scan.env import ScanEnv, ScanOptions
 from domeinwacht.scan.planner import Target
 from domeinwacht.scan.single import GROUPS, DomainObservations, observe_domain, selected_observers
@@ -128,25 +129,11 @@ class RunEnv(ScanEnv):
 
             task = cache[key] = asyncio.ensure_future(run())
             self.count("shared.run")
-            _evict(cache, MAX_SHARED_PER_ADDRESS if per_address else self.max_shared)
+            trim_finished(cache, MAX_SHARED_PER_ADDRESS if per_address else self.max_shared)
         else:
             cache[key] = cache.pop(key)  # most recently used last
             self.count("shared.reused")
         return await asyncio.shield(task)
-
-
-def _evict(cache: dict[tuple[Any, ...], asyncio.Task[Any]], limit: int) -> None:
-    excess = len(cache) - limit
-    if excess <= 0:
-        return
-    victims = []
-    for key, task in cache.items():  # least recently used first; running probes stay
-        if task.done():
-            victims.append(key)
-            if len(victims) >= excess:
-                break
-    for key in victims:
-        del cache[key]
 
 
 def _abandoned(domain: str, groups: tuple[str, ...], timeout: float) -> DomainObservations:

@@ -248,13 +248,20 @@ async def probe_tls_name(
     )
 
 
-def _key_kind(chain: tuple[bytes, ...]) -> str | None:
-    """The leaf's key type (``rsa``, ``ec:secp256r1``, ``ed25519`` …), or ``None`` without a readable leaf."""
+def _leaf_key(chain: tuple[bytes, ...]) -> object | None:
+    """The public key of the chain's leaf, or ``None`` without a readable leaf."""
     if not chain:
         return None
     try:
-        key = x509.load_der_x509_certificate(chain[0]).public_key()
+        return x509.load_der_x509_certificate(chain[0]).public_key()
     except ValueError:
+        return None
+
+
+def _key_kind(chain: tuple[bytes, ...]) -> str | None:
+    """The leaf's key type (``rsa``, ``ec:secp256r1``, ``ed25519`` …), or ``None`` without a readable leaf."""
+    key = _leaf_key(chain)
+    if key is None:
         return None
     if isinstance(key, ec.EllipticCurvePublicKey):
         return f"ec:{key.curve.name}"
@@ -737,12 +744,7 @@ _CURVE_CODES = {
 
 def cert_curve(chain: tuple[bytes, ...]) -> int | None:
     """The named-group code of the leaf's EC key (an ECDSA handshake needs it in supported_groups)."""
-    if not chain:
-        return None
-    try:
-        key = x509.load_der_x509_certificate(chain[0]).public_key()
-    except ValueError:
-        return None
+    key = _leaf_key(chain)
     if isinstance(key, ec.EllipticCurvePublicKey):
         return _CURVE_CODES.get(key.curve.name)
     return None
