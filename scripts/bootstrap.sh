@@ -11,6 +11,7 @@ APT_PACKAGES=(
   nginx-light postfix
   libnetfilter-queue-dev
   curl gnupg
+  chromium poppler-utils nodejs   # browser tests (Playwright drives Debian's chromium), PDF pages, the static-asset build (npm: in nodejs, or add Debian's npm where nodejs lacks it)
 )
 
 missing=()
