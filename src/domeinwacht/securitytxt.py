@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from domeinwacht.langtags import language_tag_problem
+
 MAX_REPORTED_LINE_ERRORS = 10
 SIGNED_HEADER = "-----BEGIN PGP SIGNED MESSAGE-----"
 SIGNATURE_BEGIN = "-----BEGIN PGP SIGNATURE-----"
@@ -27,8 +29,6 @@ _FIELD_LINE = re.compile(r"^([\x21-\x39\x3b-\x7e]+):(.*)$")
 _DATE_TIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 # RFC 3986 3.1 scheme, and no whitespace or controls in the rest (RFC 3986 2: URI characters).
 _URI = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):[\x21-\x7e]+$")
-# RFC 5646 2.1 Language-Tag, simplified: primary subtag then alphanumeric subtags (also covers x- and i-).
-_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 
 URI_FIELDS = ("contact", "encryption", "canonical", "policy", "acknowledgments", "hiring", "csaf")
 KNOWN_FIELDS = (*URI_FIELDS, "expires", "preferred-languages")
@@ -290,8 +290,9 @@ def validate_security_txt(
         number, raw = language_fields[0]
         languages = tuple(tag.strip(" \t") for tag in raw.split(","))
         for tag in languages:
-            if not _LANGUAGE_TAG.match(tag):
-                out.line_error(f"line {number}: {tag!r} is not an RFC 5646 language tag (RFC 9116 2.5.8)")
+            # RFC 9116 2.5.8: tags as in RFC 5646, i.e. valid against the IANA Language Subtag Registry.
+            if (problem := language_tag_problem(tag)) is not None:
+                out.line_error(f"line {number}: Preferred-Languages: {problem} (RFC 9116 2.5.8)")
 
     # CSAF: must point to a provider-metadata.json (CSAF 2.0 7.1.8, registered in the security.txt registry).
     for value in uris.get("csaf", []):

@@ -168,6 +168,16 @@ def test_preferred_languages_at_most_once_with_valid_tags():
     assert any("language tag" in e for e in validate(VALID + b"Preferred-Languages: nl_NL\n").errors)
 
 
+@pytest.mark.parametrize(
+    ("languages", "bad"),
+    [("English", "'English' is not a registered language subtag"), ("nl, Invalid", "'Invalid' is not a registered")],
+)
+def test_preferred_languages_must_be_registered_rfc5646_tags(languages, bad):
+    # RFC 9116 2.5.8 asks for RFC 5646 tags; "English" is well-formed but in no registry (issue 16).
+    errors = validate(VALID + f"Preferred-Languages: {languages}\n".encode()).errors
+    assert [e for e in errors if bad in e and "RFC 9116 2.5.8" in e]
+
+
 def test_csaf_must_point_to_provider_metadata():
     assert validate(VALID + b"CSAF: https://example.nl/.well-known/csaf/provider-metadata.json\n").valid
     assert any("provider-metadata.json" in e for e in validate(VALID + b"CSAF: https://example.nl/csaf/\n").errors)
