@@ -17,11 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from domeinwacht.langtags import language_tag_problem
+from domeinwacht.openpgp_cleartext import SIGNED_HEADER, parse_cleartext
 
 MAX_REPORTED_LINE_ERRORS = 10
-SIGNED_HEADER = "-----BEGIN PGP SIGNED MESSAGE-----"
-SIGNATURE_BEGIN = "-----BEGIN PGP SIGNATURE-----"
-SIGNATURE_END = "-----END PGP SIGNATURE-----"
 
 # RFC 9116 4: field-name = 1*(%d33-57 / %d59-126) (printable, no colon, no space)
 _FIELD_LINE = re.compile(r"^([\x21-\x39\x3b-\x7e]+):(.*)$")
@@ -133,35 +131,10 @@ def _split_lines(text: str, out: _Collector) -> list[str]:
 
 
 def _unsign(lines: list[str], out: _Collector) -> list[str]:
-    """The cleartext of an OpenPGP cleartext-signed message (RFC 4880 7), checking its structure."""
-    index = 1
-    hash_headers = 0
-    while index < len(lines) and lines[index].strip():
-        if not lines[index].startswith("Hash:"):
-            out.errors.append(f"signed file: unexpected armor header {lines[index]!r} (RFC 4880 7)")
-        hash_headers += 1
-        index += 1
-    if index >= len(lines):
-        out.errors.append("signed file: no empty line after the armor headers (RFC 4880 7)")
-        return []
-    index += 1  # the empty line
-    body: list[str] = []
-    while index < len(lines) and lines[index] != SIGNATURE_BEGIN:
-        line = lines[index]
-        # RFC 4880 7.1: dash-escaped lines start with "- ".
-        body.append(line[2:] if line.startswith("- ") else line)
-        index += 1
-    if index >= len(lines):
-        out.errors.append(f"signed file: no {SIGNATURE_BEGIN} block (RFC 9116 2.3, RFC 4880 7)")
-        return body
-    try:
-        end = lines.index(SIGNATURE_END, index)
-    except ValueError:
-        out.errors.append(f"signed file: the signature block has no {SIGNATURE_END} line")
-        return body
-    if any(line.strip() for line in lines[end + 1 :]):
-        out.errors.append("signed file: there is content after the signature (RFC 9116 2.3)")
-    return body
+    """The cleartext of an OpenPGP cleartext-signed message, its structure checked (RFC 4880 7, RFC 9580 7)."""
+    message = parse_cleartext(lines)
+    out.errors.extend(message.errors)
+    return list(message.cleartext)
 
 
 def _check_uri(name: str, value: str, out: _Collector, *, line: int) -> bool:

@@ -220,6 +220,21 @@ def test_a_signed_file_without_signature_block_or_canonical_is_reported():
     assert any("Canonical" in w for w in validate(no_canonical).warnings)
 
 
+@pytest.mark.parametrize(
+    ("change", "fragment"),
+    [
+        ((b"-----BEGIN PGP SIGNATURE-----\n", b"-----BEGIN PGP SIGNATURE-----\n- \n"), "dash-escaped line inside"),
+        ((b"iQEzBAEBCAAdFiEE", b"iQEzBAEBCAAdF"), "does not decode"),
+        ((b"-----BEGIN PGP SIGNATURE-----\n", b"-----BEGIN PGP SIGNATURE-----\n" * 2), "more than one signature"),
+    ],
+)
+def test_a_malformed_signature_block_makes_a_signed_file_invalid(change, fragment):
+    # issue 16: the OpenPGP structure (RFC 4880 7) is checked, not only the BEGIN and END lines.
+    report = validate(SIGNED.replace(*change))
+    assert report.signed and not report.valid
+    assert any(fragment in e for e in report.errors), report.errors
+
+
 def test_an_html_page_served_as_security_txt_gives_a_bounded_error_list():
     html = b"<html>\n" + b"<p>page</p>\n" * 500 + b"</html>\n"
     report = validate(html, "text/html; charset=utf-8")

@@ -84,7 +84,12 @@ SIGNED = (
     b"-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n"
     b"Contact: mailto:security@example.nl\nEncryption: https://example.nl/key.asc\n"
     b"Expires: 2026-06-01T00:00:00Z\nCanonical: https://example.nl/.well-known/security.txt\n"
-    b"-----BEGIN PGP SIGNATURE-----\n\nabc\n-----END PGP SIGNATURE-----\n"
+    # A well-formed block (RFC 4880 7: base64 of a Signature packet, CRC-24); gpg's verdict is given below.
+    b"-----BEGIN PGP SIGNATURE-----\n\n"
+    b"iHUEARYIAB0WIQTk3ERQlz1H9ELX6FV0Of27TYiDnQUCaxLyDwAKCRB0Of27TYiD\n"
+    b"nefeAQDaks/8nK2MjQTdOBja5Yh/HvdGh8J35D4DODC5MTq8cAEAy6lT2QMGyNzF\n"
+    b"75WRyIlY7z6yHV2+2CkdrYWyodLwugQ=\n=IP8D\n"
+    b"-----END PGP SIGNATURE-----\n"
 )
 CTX = CheckContext(now=datetime(2026, 1, 1, tzinfo=UTC))
 

@@ -702,7 +702,9 @@ def _page(name: str, extra: str) -> str:
 
 def _fake_signature(body: str) -> str:
     """Used only when gpg is missing: structurally a cleartext signature, cryptographically not."""
-    sig = base64.b64encode(hashlib.sha512(body.encode()).digest()).decode()
+    # An old-format packet header (tag 2, Signature; one-octet length: RFC 4880 4.2) before 64 digest bytes,
+    # so the validator's structure check (domeinwacht.openpgp_cleartext) sees a Signature packet.
+    sig = base64.b64encode(bytes([0x88, 64]) + hashlib.sha512(body.encode()).digest()).decode()
     return (
         "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\n"
         + body

@@ -57,9 +57,10 @@ from domeinwacht.observations.web import (
     WebHost,
     WebObservation,
 )
+from domeinwacht.openpgp_cleartext import SIGNED_HEADER
 from domeinwacht.scan.env import ScanEnv
 from domeinwacht.scan.observe import observer
-from domeinwacht.securitytxt import SIGNED_HEADER, validate_security_txt
+from domeinwacht.securitytxt import validate_security_txt
 
 SECURITY_TXT_PATHS = ("/.well-known/security.txt", "/security.txt")
 MAX_REDIRECTS = 8
