@@ -314,3 +314,44 @@ def test_mail_dnssec_covers_the_domain_and_every_mx_domain() -> None:
     assert result.status is Status.FAIL and "mx.example.nl" in result.summary
     unknown = f.green(dnssec=DnssecStatusInfo("example.nl", "indeterminate", "SERVFAIL"))
     assert mail_dnssec(unknown, CTX).status is Status.ERROR
+
+
+BIS = CheckContext(dmarc_spec="dmarcbis")
+
+
+@pytest.mark.parametrize(
+    ("record", "rfc7489", "dmarcbis"),
+    [
+        ("v=DMARC1; p=reject; pct=50", Status.FAIL, Status.PASS),  # DMARCbis removes pct (appendix C.5.2)
+        ("v=DMARC1; rua=mailto:a@example.nl", Status.FAIL, Status.FAIL),  # no p: error vs p=none (4.7)
+        ("v=DMARC1; p=reject; t=y", Status.FAIL, Status.FAIL),
+        ("v=DMARC1; p=reject; np=reject; psd=n", Status.PASS, Status.PASS),
+    ],
+)
+def test_dmarc_policy_under_the_specification_the_profile_chooses(
+    record: str, rfc7489: Status, dmarcbis: Status
+) -> None:
+    old = dmarc_policy(f.green(dmarc=f.dmarc(record)), CTX)
+    new = dmarc_policy(f.green(dmarc=f.dmarc(record)), BIS)
+    assert (old.status, new.status) == (rfc7489, dmarcbis)
+    assert old.evidence["specification"] == "RFC 7489"
+    assert new.evidence["specification"].startswith("DMARCbis")
+
+
+def test_a_missing_p_is_named_as_p_none_under_dmarcbis() -> None:
+    result = dmarc_policy(f.green(dmarc=f.dmarc("v=DMARC1; rua=mailto:a@example.nl")), BIS)
+    assert "p=none" in result.summary
+    assert any("DMARCbis 4.7" in w for w in result.evidence["warnings"])
+
+
+def test_a_dmarc_record_with_leading_whitespace_is_no_record_and_the_evidence_says_why() -> None:
+    # issue 16: RFC 7489 6.4 starts the record with "v"; receivers discard " v=DMARC1; p=reject" (6.6.3).
+    text = " v=DMARC1; p=reject"
+    obs = f.dmarc(None, lookup=TxtLookup("_dmarc.example.nl", "NOERROR", (text,)))
+    result = dmarc_exists(f.green(dmarc=obs), CTX)
+    assert result.status is Status.FAIL
+    assert "starts with whitespace" in result.summary
+    assert result.evidence["discarded"] == [
+        {"name": "_dmarc.example.nl", "record": text, "reason": result.evidence["discarded"][0]["reason"]}
+    ]
+    assert "RFC 7489 6.4" in result.evidence["discarded"][0]["reason"]

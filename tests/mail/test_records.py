@@ -60,7 +60,8 @@ def test_dmarc_errors_are_listed_not_raised() -> None:
 
 
 def test_a_missing_policy_is_an_error() -> None:
-    assert "the required p= tag is missing" in parse_dmarc("v=DMARC1; rua=mailto:a@b.nl").errors
+    errors = parse_dmarc("v=DMARC1; rua=mailto:a@b.nl").errors
+    assert any(e.startswith("the required p= tag is missing") for e in errors)
 
 
 def test_text_without_v_dmarc1_is_no_dmarc_record() -> None:

@@ -51,6 +51,7 @@ def test_minimal_profile_loads(tmp_path):
         (("      web.hsts: required", "      web.hsts: mandatory"), "unknown level 'mandatory'"),
         (("    scope: web", "    scope: web\n    colour: red"), "unknown key.*colour"),
         (("tls_profile: ncsc-2025-05", "tls_profile: ncsc-1.0"), "unknown NCSC TLS profile"),
+        (("tls_profile: ncsc-2025-05", "tls_profile: ncsc-2025-05\ndmarc: rfc9999"), "unknown DMARC specification"),
         (("    deadline: 2018-12-31", "    deadline: soon"), "expected a date"),
         (("      web.hsts: required", "      web.nope.*: required"), "unknown wildcard"),
         (("    scope: web", "    scope: moon"), "unknown scope 'moon'"),
@@ -146,6 +147,14 @@ def test_unknown_profile_id_is_a_key_error():
 )
 def test_each_profile_names_its_ncsc_tls_profile(name, tls_profile):
     assert load(name).tls_profile == tls_profile
+
+
+def test_the_dmarc_specification_is_a_profile_setting_defaulting_to_rfc7489(tmp_path):
+    assert load_file(write(tmp_path, MINIMAL)).dmarc_spec == "rfc7489"
+    bis = MINIMAL.replace("tls_profile: ncsc-2025-05", "tls_profile: ncsc-2025-05\ndmarc: dmarcbis")
+    assert load_file(write(tmp_path, bis)).dmarc_spec == "dmarcbis"
+    # The shipped profiles follow the standards lists, which name RFC 7489.
+    assert {load(name).dmarc_spec for name in ("nl-wdo", "nl-ptolu-2025", "internetnl", "us-bod-18-01")} == {"rfc7489"}
 
 
 def test_wdo_requires_https_redirect_hsts_and_tls_good_or_sufficient():

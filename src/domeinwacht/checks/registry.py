@@ -33,11 +33,14 @@ class CheckContext:
         profile: the NCSC TLS profile id (``ncsc-2025-05`` or ``ncsc-2.1.1``).
         now: the evaluation time (injected so that stored observations evaluate reproducibly).
         options: free settings a check documents itself (e.g. DKIM selectors asked for).
+        dmarc_spec: the DMARC specification the mail.dmarc.* checks apply, ``rfc7489`` or ``dmarcbis`` (the
+            policy profile's ``dmarc:`` setting; see mail/dmarc.py).
     """
 
     profile: str = "ncsc-2025-05"
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     options: Mapping[str, Any] = field(default_factory=dict)
+    dmarc_spec: str = "rfc7489"
 
 
 @dataclass(frozen=True, slots=True)

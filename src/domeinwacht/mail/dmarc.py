@@ -1,11 +1,23 @@
-"""DMARC policy records (RFC 7489 section 6.3, plus the DMARCbis tags ``np``, ``psd`` and ``t``).
+"""DMARC policy records under RFC 7489 (section 6.3) or its successor DMARCbis.
 
-    record = parse_dmarc("v=DMARC1; p=reject; rua=mailto:dmarc@example.nl")
-    record.policy, record.errors
+    record = parse_dmarc("v=DMARC1; p=reject; rua=mailto:dmarc@example.nl")             # RFC 7489
+    record = parse_dmarc("v=DMARC1; rua=mailto:d@example.nl", spec=DMARCBIS)             # p missing: none
+    record.policy, record.errors, record.warnings, record.spec
 
 Parsing never raises for a record that starts with ``v=DMARC1``: problems are listed in ``errors`` (which
 make the record unusable or weaken it) and ``warnings``; the check decides what they mean. ``parse_dmarc``
-raises ``DmarcSyntaxError`` only for text that is no DMARC record at all.
+raises ``DmarcSyntaxError`` only for text that is no DMARC record at all, with the reason (e.g. leading
+whitespace: RFC 7489 6.4 starts the record with ``v``, and 6.6.3 discards records that do not).
+
+Which specification applies is a policy-profile choice (``dmarc:`` in policy/profiles/*.yaml). The two differ
+(DMARCbis = draft-ietf-dmarc-dmarcbis-41, the text checkdmarc follows as RFC 9989; section numbers below are
+the draft's):
+
+- ``p``: required by RFC 7489 6.3; DMARCbis 4.7 treats a record without it as ``p=none``.
+- ``pct``, ``ri``, ``rf``: RFC 7489 6.3 tags; DMARCbis removes them (appendix C.5.2): they are ignored with a
+  warning, so ``pct`` no longer weakens the policy.
+- ``np``, ``psd``, ``t``: DMARCbis 4.7 tags (``np`` also RFC 9091); parsed under both, since a record carries
+  them for the receivers that follow DMARCbis. Unknown tags are ignored under both (RFC 7489 6.3, DMARCbis 4.7).
 """
 
 from __future__ import annotations
@@ -16,10 +28,15 @@ from dataclasses import dataclass, field
 from domeinwacht.mail.tags import TagSyntaxError, parse_tags
 
 POLICIES = ("none", "quarantine", "reject")
+RFC7489 = "rfc7489"
+DMARCBIS = "dmarcbis"
+SPECS = (RFC7489, DMARCBIS)
+SPEC_NAMES = {RFC7489: "RFC 7489", DMARCBIS: "DMARCbis (draft-ietf-dmarc-dmarcbis-41)"}
+REMOVED_IN_DMARCBIS = ("pct", "ri", "rf")
 
 
 class DmarcSyntaxError(ValueError):
-    """Not a DMARC record (no leading ``v=DMARC1`` tag, or no tag-list at all)."""
+    """Not a DMARC record (no leading ``v=DMARC1`` tag, leading whitespace, or no tag-list at all)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +55,12 @@ class DmarcRecord:
     """A parsed DMARC record.
 
     Attributes:
-        policy: ``p`` (``None`` when missing or invalid: RFC 7489 6.6.3 then applies "none" if rua is valid).
+        spec: the specification it was read under (``rfc7489`` or ``dmarcbis``).
+        policy: ``p`` (``None`` when missing or invalid under RFC 7489: 6.6.3 then applies "none" if rua is
+            valid; under DMARCbis a missing ``p`` is ``none`` (4.7)).
         subdomain_policy: ``sp`` (``None`` = same as p).
         nonexistent_policy: DMARCbis ``np`` for non-existent subdomains (``None`` = as sp).
-        pct: percentage the policy applies to (default 100; DMARCbis drops it for ``t``).
+        pct: percentage the policy applies to (default 100; DMARCbis removes the tag: always 100 there).
         testing: DMARCbis ``t=y`` (policy in test mode).
         psd: DMARCbis ``psd`` (``y`` public suffix domain, ``n`` organisational domain, ``u`` default).
         adkim / aspf: alignment modes ``r`` / ``s``.
@@ -52,6 +71,7 @@ class DmarcRecord:
 
     text: str
     policy: str | None = None
+    spec: str = RFC7489
     subdomain_policy: str | None = None
     nonexistent_policy: str | None = None
     pct: int = 100
@@ -66,9 +86,23 @@ class DmarcRecord:
     warnings: tuple[str, ...] = field(default=())
 
 
+_VERSION = re.compile(r"^v[ \t]*=[ \t]*DMARC1[ \t]*(;|$)", re.IGNORECASE)
+
+
 def is_dmarc_record(text: str) -> bool:
-    """RFC 7489 6.6.3: records not starting with ``v=DMARC1`` are discarded (case-insensitive tag value)."""
-    return re.match(r"^\s*v\s*=\s*DMARC1\s*(;|$)", text, re.IGNORECASE) is not None
+    """RFC 7489 6.4/6.6.3 (DMARCbis 4.7): a DMARC record starts with ``v=DMARC1``; others are discarded."""
+    return _VERSION.match(text) is not None
+
+
+def discarded_reason(text: str) -> str | None:
+    """Why a TXT record that looks like DMARC is discarded by receivers, or ``None`` when it is not one of those.
+
+    A record with leading whitespace before ``v=DMARC1`` is such a near miss: the grammar (RFC 7489 6.4
+    ``dmarc-record = dmarc-version …``, DMARCbis 4.8) starts with ``v``, and 6.6.3 discards the rest.
+    """
+    if not is_dmarc_record(text) and _VERSION.match(text.lstrip()):
+        return "it starts with whitespace; a DMARC record must start with v=DMARC1 (RFC 7489 6.4, 6.6.3)"
+    return None
 
 
 _MAILTO = re.compile(r"^mailto:([^@\s]+)@([^!\s]+?)(?:!(\d+[kmgt]?))?$", re.IGNORECASE)
@@ -92,13 +126,18 @@ def parse_report_uri(uri: str) -> ReportUri:
     raise ValueError(f"{uri!r} is not a mailto: or http(s): URI")
 
 
-def parse_dmarc(text: str) -> DmarcRecord:
+def parse_dmarc(text: str, spec: str = RFC7489) -> DmarcRecord:
+    """Parse ``text`` under ``spec`` (``rfc7489`` or ``dmarcbis``); see the module docstring."""
+    if spec not in SPECS:
+        raise ValueError(f"unknown DMARC specification {spec!r} (known: {', '.join(SPECS)})")
+    if (reason := discarded_reason(text)) is not None:
+        raise DmarcSyntaxError(f"not a DMARC record: {reason}")
     if not is_dmarc_record(text):
         raise DmarcSyntaxError("record does not start with v=DMARC1")
     try:
         tags = parse_tags(text)
     except TagSyntaxError as exc:
-        return DmarcRecord(text, errors=(f"syntax error: {exc}",))
+        return DmarcRecord(text, spec=spec, errors=(f"syntax error: {exc}",))
     values = dict(tags)
     errors: list[str] = []
     warnings: list[str] = []
@@ -115,14 +154,23 @@ def parse_dmarc(text: str) -> DmarcRecord:
         return value.lower()
 
     policy = policy_tag("p")
+    bis = spec == DMARCBIS
     if "p" not in values:
-        errors.append("the required p= tag is missing")
-    elif tags[1:2] and tags[1][0] != "p":
+        if bis:  # DMARCbis 4.7: a record without p is treated as p=none
+            policy = "none"
+            warnings.append("no p= tag: DMARCbis 4.7 treats the record as p=none (RFC 7489 6.3 requires p=)")
+        else:
+            errors.append("the required p= tag is missing (RFC 7489 6.3)")
+    elif tags[1:2] and tags[1][0] != "p" and not bis:
         warnings.append("p= should directly follow v=DMARC1 (RFC 7489 6.3)")
+    if bis:
+        for name in REMOVED_IN_DMARCBIS:
+            if name in values:
+                warnings.append(f"{name}= was removed in DMARCbis (appendix C.5.2) and is ignored")
     subdomain = policy_tag("sp")
     nonexistent = policy_tag("np")
     pct = 100
-    if "pct" in values:
+    if "pct" in values and not bis:
         if re.fullmatch(r"\d{1,3}", values["pct"]) and int(values["pct"]) <= 100:
             pct = int(values["pct"])
         else:
@@ -154,12 +202,13 @@ def parse_dmarc(text: str) -> DmarcRecord:
                 except ValueError as exc:
                     errors.append(f"{name}: {exc}")
         uris[name] = tuple(found)
-    if "ri" in values and not values["ri"].isdigit():
+    if "ri" in values and not bis and not values["ri"].isdigit():
         errors.append(f"ri={values['ri']} is not an integer")
     if "fo" in values and not re.fullmatch(r"[01ds](:[01ds])*", values["fo"].replace(" ", "")):
         errors.append(f"fo={values['fo']} is not a colon-separated list of 0, 1, d, s")
     return DmarcRecord(
         text=text,
+        spec=spec,
         policy=policy,
         subdomain_policy=subdomain,
         nonexistent_policy=nonexistent,

@@ -3,7 +3,8 @@
     from domeinwacht.policy import load_profile, score_domain, score_organisation
 
     profile = load_profile("nl-ptolu-2025")          # policy/profiles/nl-ptolu-2025.yaml, validated
-    ctx = CheckContext(profile=profile.tls_profile)   # the NCSC TLS thresholds the profile applies
+    ctx = CheckContext(profile=profile.tls_profile,   # the NCSC TLS thresholds the profile applies
+                       dmarc_spec=profile.dmarc_spec) # and its DMARC specification (RFC 7489 or DMARCbis)
     score = score_domain(results, profile)            # compliance per standard, findings, light, percentages
     org = score_organisation([score, ...])            # share compliant per standard, worst light
 

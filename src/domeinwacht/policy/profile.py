@@ -20,6 +20,8 @@ from typing import Any, Final
 
 import yaml
 
+from domeinwacht.mail.dmarc import RFC7489
+from domeinwacht.mail.dmarc import SPECS as DMARC_SPECS
 from domeinwacht.policy.catalogue import CHECK_IDS, expand
 
 __all__ = [
@@ -128,6 +130,7 @@ class Profile:
     legal_basis: str = ""
     source: str = ""
     categories: tuple[Category, ...] = ()
+    dmarc_spec: str = RFC7489  # the DMARC specification the checks apply: rfc7489 | dmarcbis
 
     def standard(self, name: str) -> Standard:
         for standard in self.standards:
@@ -163,7 +166,7 @@ def _no_duplicates(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = F
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicates)
 
-_TOP_KEYS: Final = {"id", "title", "version", "tls_profile", "description", "legal_basis", "source"}
+_TOP_KEYS: Final = {"id", "title", "version", "tls_profile", "dmarc", "description", "legal_basis", "source"}
 _TOP_KEYS_ALL: Final = _TOP_KEYS | {"standards", "scoring"}
 _STANDARD_KEYS: Final = {"basis", "deadline", "listed_since", "warnings", "checks", "scope"}
 _REQUIREMENT_KEYS: Final = {"level", "warnings", "deadline", "note"}
@@ -358,6 +361,9 @@ def parse_profile(data: Any, source: str = "<profile>") -> Profile:
     tls_profile = _text(body["tls_profile"], f"{source}: tls_profile")
     if tls_profile not in TLS_PROFILES:
         raise _fail(f"{source}: tls_profile", f"unknown NCSC TLS profile {tls_profile!r} (known: {TLS_PROFILES})")
+    dmarc_spec = _text(body.get("dmarc", RFC7489), f"{source}: dmarc")
+    if dmarc_spec not in DMARC_SPECS:
+        raise _fail(f"{source}: dmarc", f"unknown DMARC specification {dmarc_spec!r} (known: {DMARC_SPECS})")
     standards = _mapping(body.get("standards"), f"{source}: standards")
     if not standards:
         raise _fail(f"{source}: standards", "a profile needs at least one standard")
@@ -366,6 +372,7 @@ def parse_profile(data: Any, source: str = "<profile>") -> Profile:
         title=_text(body["title"], f"{source}: title"),
         version=_text(body["version"], f"{source}: version"),
         tls_profile=tls_profile,
+        dmarc_spec=dmarc_spec,
         standards=tuple(_standard(str(name), raw, f"{source}: standards.{name}") for name, raw in standards.items()),
         description=_text(body.get("description", ""), f"{source}: description"),
         legal_basis=_text(body.get("legal_basis", ""), f"{source}: legal_basis"),

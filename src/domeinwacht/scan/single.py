@@ -97,7 +97,10 @@ def check_options(options: ScanOptions) -> dict[str, Any]:
     return extra
 
 
-def check_context(options: ScanOptions, tls_profile: str | None = None, now: datetime | None = None) -> CheckContext:
-    """The evaluation context for observations made with ``options`` (the same for `check` and measurements)."""
-    ctx = CheckContext(profile=tls_profile or options.profile, options=check_options(options))
-    return ctx if now is None else CheckContext(ctx.profile, now, ctx.options)
+def check_context(
+    options: ScanOptions, tls_profile: str | None = None, now: datetime | None = None, dmarc_spec: str = "rfc7489"
+) -> CheckContext:
+    """The evaluation context for observations made with ``options`` (the same for `check` and measurements);
+    ``dmarc_spec`` is the policy profile's DMARC specification (``rfc7489`` or ``dmarcbis``)."""
+    ctx = CheckContext(profile=tls_profile or options.profile, options=check_options(options), dmarc_spec=dmarc_spec)
+    return ctx if now is None else CheckContext(ctx.profile, now, ctx.options, dmarc_spec)

@@ -1,9 +1,14 @@
-"""mail.dmarc.*: one DMARC record (RFC 7489 6.6.3, organisational fallback), its policy, report authorisation."""
+"""mail.dmarc.*: one DMARC record (RFC 7489 6.6.3, organisational fallback), its policy, report authorisation.
+
+The record is judged under the specification the policy profile chooses (``ctx.dmarc_spec``: RFC 7489 or
+DMARCbis, see ``domeinwacht.mail.dmarc``); the evidence of each check names it (``specification``).
+"""
 
 from __future__ import annotations
 
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
+from domeinwacht.mail.dmarc import SPEC_NAMES, discarded_reason, parse_dmarc
 from domeinwacht.observations.mail import DmarcObservation, MailObservation
 
 _REMEDY = (
@@ -24,6 +29,22 @@ def _dmarc(obs: MailObservation, cid: str) -> DmarcObservation | CheckResult:
     return dmarc
 
 
+def _discarded(dmarc: DmarcObservation) -> list[dict[str, str]]:
+    """TXT records at the _dmarc names that look like DMARC but that receivers discard, each with the reason."""
+    found = []
+    for lookup in (dmarc.lookup, dmarc.org_lookup):
+        if lookup is None:
+            continue
+        for text in lookup.records:
+            if (reason := discarded_reason(text)) is not None:
+                found.append({"name": lookup.name, "record": text, "reason": reason})
+    return found
+
+
+def _spec(ctx: CheckContext) -> str:
+    return SPEC_NAMES.get(ctx.dmarc_spec, ctx.dmarc_spec)
+
+
 def _where(dmarc: DmarcObservation) -> str:
     return f"_dmarc.{dmarc.domain if dmarc.source == 'domain' else dmarc.org_domain}"
 
@@ -34,16 +55,30 @@ def dmarc_exists(obs: MailObservation, ctx: CheckContext) -> CheckResult:
     dmarc = _dmarc(obs, cid)
     if isinstance(dmarc, CheckResult):
         return dmarc
-    evidence = {
+    evidence: dict[str, object] = {
         "asked": [dmarc.lookup.name] + ([dmarc.org_lookup.name] if dmarc.org_lookup else []),
         "records": list(dmarc.records),
         "source": dmarc.source,
         "organisational_domain": dmarc.org_domain,
+        "specification": _spec(ctx),
     }
+    discarded = _discarded(dmarc)
+    if discarded:
+        evidence["discarded"] = discarded
     if len(dmarc.records) == 1:  # RFC 7489 6.6.3: exactly one record is used
         where = "the organisational domain" if dmarc.source == "organisational" else "the domain"
         return CheckResult(cid, Status.PASS, f"One DMARC record found at {_where(dmarc)} ({where}).", evidence)
     if not dmarc.records:
+        if discarded:
+            first = discarded[0]
+            return CheckResult(
+                cid,
+                Status.FAIL,
+                f"No usable DMARC record: {first['name']} has {first['record']!r}, which receivers discard: "
+                f"{first['reason']}.",
+                evidence,
+                "Remove the whitespace before v=DMARC1 in the TXT record.",
+            )
         return CheckResult(cid, Status.FAIL, "No DMARC record found.", evidence, _REMEDY)
     return CheckResult(
         cid,
@@ -60,9 +95,11 @@ def dmarc_policy(obs: MailObservation, ctx: CheckContext) -> CheckResult:
     dmarc = _dmarc(obs, cid)
     if isinstance(dmarc, CheckResult):
         return dmarc
-    record = dmarc.record
-    if record is None:
-        return CheckResult(cid, Status.FAIL, "There is no single DMARC record to judge.", {}, _REMEDY)
+    if dmarc.record is None:
+        return CheckResult(
+            cid, Status.FAIL, "There is no single DMARC record to judge.", {"specification": _spec(ctx)}, _REMEDY
+        )
+    record = parse_dmarc(dmarc.record.text, spec=ctx.dmarc_spec)  # read under the profile's specification
     inherited = dmarc.source == "organisational"
     # RFC 7489 6.6.3: a subdomain without own record gets sp (else p) of the organisational domain.
     policy = (record.subdomain_policy or record.policy) if inherited else record.policy
@@ -71,13 +108,16 @@ def dmarc_policy(obs: MailObservation, ctx: CheckContext) -> CheckResult:
         "record": record.text,
         "where": _where(dmarc),
         "applied": f"{tag}={policy}",
+        "specification": _spec(ctx),
         "pct": record.pct,
         "t": "y" if record.testing else "n",
         "errors": list(record.errors),
         "warnings": list(record.warnings),
     }
     if policy is None:
-        return CheckResult(cid, Status.FAIL, f"The DMARC record has no valid {tag}= policy.", evidence, _REMEDY)
+        return CheckResult(
+            cid, Status.FAIL, f"The DMARC record has no valid {tag}= policy ({_spec(ctx)}).", evidence, _REMEDY
+        )
     if policy == "none":
         return CheckResult(
             cid,
@@ -86,7 +126,9 @@ def dmarc_policy(obs: MailObservation, ctx: CheckContext) -> CheckResult:
             evidence,
             "Move to p=quarantine and then p=reject once the reports show all legitimate mail aligns.",
         )
-    if record.testing or record.pct < 100:  # DMARCbis t=y, RFC 7489 6.3 pct: only part of the mail
+    # DMARCbis 4.7 t=y (a test of the policy), RFC 7489 6.3 pct < 100 (only part of the mail; DMARCbis removes
+    # pct, so the parser leaves it at 100 there). t=y counts under RFC 7489 too: it states the policy is on trial.
+    if record.testing or record.pct < 100:
         weakening = "t=y" if record.testing else f"pct={record.pct}"
         return CheckResult(
             cid,

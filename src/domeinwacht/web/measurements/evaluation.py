@@ -2,8 +2,9 @@
 
 The checks run under a ``CheckContext`` whose time is the measurement's ``observed_at`` (so re-evaluating an old
 measurement gives the verdicts of then) and whose NCSC TLS profile is the one the policy profile names
-(``nl-wdo`` -> ``ncsc-2.1.1``). The score is the policy engine's ``score_domain(...).to_json()`` with deadlines
-judged at ``observed_at``, plus the verdict counts.
+(``nl-wdo`` -> ``ncsc-2.1.1``), as is its DMARC specification (``dmarc: rfc7489 | dmarcbis``). The score is
+the policy engine's ``score_domain(...).to_json()`` with deadlines judged at ``observed_at``, plus the verdict
+counts.
 """
 
 from __future__ import annotations
@@ -31,8 +32,10 @@ def tls_profile(profile: str) -> str:
 
 
 def context(profile: str, observed_at: datetime, options: ScanOptions) -> CheckContext:
-    """The same context `domeinwacht check` uses, with the profile's TLS guideline and the observation time."""
-    return check_context(options, tls_profile(profile), observed_at)
+    """The same context `domeinwacht check` uses, with the profile's TLS guideline and DMARC specification and
+    the observation time."""
+    chosen = load_profile(profile)
+    return check_context(options, chosen.tls_profile, observed_at, chosen.dmarc_spec)
 
 
 def score(profile: str, results: Mapping[str, CheckResult], observed_at: datetime) -> dict[str, Any]:
