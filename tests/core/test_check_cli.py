@@ -88,3 +88,18 @@ def test_an_unusable_trust_anchor_file_is_refused_before_scanning(tmp_path, caps
     err = capsys.readouterr().err
     assert err.startswith(f"domeinwacht: error: --trust-anchor {anchor}: ")
     assert err.count("\n") == 1
+
+
+def test_an_unknown_dmarc_specification_is_refused(capsys):
+    with pytest.raises(SystemExit) as raised:
+        main(["check", "example.nl", "--dmarc", "rfc9999"])
+    assert raised.value.code == 2
+    assert "rfc9999" in capsys.readouterr().err
+
+
+def test_the_check_context_carries_the_dmarc_specification():
+    from domeinwacht.scan.env import ScanOptions
+    from domeinwacht.scan.single import check_context
+
+    assert check_context(ScanOptions()).dmarc_spec == "rfc7489"
+    assert check_context(ScanOptions(), dmarc_spec="dmarcbis").dmarc_spec == "dmarcbis"

@@ -53,6 +53,12 @@ def configure(sub: Any) -> None:
     )
     parser.add_argument("domains", nargs="+", metavar="DOMAIN")
     parser.add_argument("--profile", choices=TLS_PROFILES, default="ncsc-2025-05")
+    parser.add_argument(
+        "--dmarc",
+        choices=("rfc7489", "dmarcbis"),
+        default="rfc7489",
+        help="the DMARC specification the mail.dmarc.* checks apply (default: rfc7489, as every shipped profile)",
+    )
     add_scan_arguments(parser, timeout=120.0)
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.set_defaults(handler=run)
@@ -74,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     domains = _domains(args.domains)
     options = scan_options(args, profile=args.profile)
     chosen = set(groups(args))
-    reports = asyncio.run(_check_all(domains, options, chosen))
+    reports = asyncio.run(_check_all(domains, options, chosen, args.dmarc))
     if args.format == "json":
         body: Any = reports[0] if len(reports) == 1 else reports
         json.dump(body, sys.stdout, indent=2, ensure_ascii=False)
@@ -85,7 +91,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _check_all(domains: list[str], options: Any, groups: set[str]) -> list[dict[str, Any]]:
+async def _check_all(
+    domains: list[str], options: Any, groups: set[str], dmarc_spec: str = "rfc7489"
+) -> list[dict[str, Any]]:
     from domeinwacht.net.dns import DnsError
     from domeinwacht.scan.env import ScanEnv
     from domeinwacht.scan.single import check_context, evaluate_domain, observe_domain
@@ -99,7 +107,7 @@ async def _check_all(domains: list[str], options: Any, groups: set[str]) -> list
     except DnsError as exc:
         servers = ", ".join(options.resolver) or "the system resolver"
         raise UserError(f"resolver unreachable ({servers}): {exc.reason}") from exc
-    ctx = check_context(options)
+    ctx = check_context(options, dmarc_spec=dmarc_spec)
     reports = []
     for domain in domains:
         observed = await observe_domain(domain, env, groups)
