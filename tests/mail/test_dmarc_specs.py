@@ -62,6 +62,12 @@ def test_bad_values_of_the_dmarcbis_tags_are_errors(tag):
     assert parse_dmarc(f"v=DMARC1; p=reject; {tag}", spec=DMARCBIS).errors
 
 
+def test_a_report_size_limit_is_obsolete_under_dmarcbis_only():
+    text = "v=DMARC1; p=reject; rua=mailto:d@example.nl!10m"
+    assert any("!size suffix is obsolete" in w for w in parse_dmarc(text, spec=DMARCBIS).warnings)
+    assert parse_dmarc(text, spec=RFC7489).warnings == ()
+
+
 def test_an_unknown_specification_is_refused():
     with pytest.raises(ValueError, match="unknown DMARC specification"):
         parse_dmarc("v=DMARC1; p=reject", spec="rfc9999")

@@ -202,6 +202,8 @@ def parse_dmarc(text: str, spec: str = RFC7489) -> DmarcRecord:
                 except ValueError as exc:
                     errors.append(f"{name}: {exc}")
         uris[name] = tuple(found)
+        if bis and any(u.size_limit for u in found):  # DMARCbis 4.8: obs-dmarc-report-size
+            warnings.append(f"{name}: the !size suffix is obsolete in DMARCbis (4.8) and ignored by reporters")
     if "ri" in values and not bis and not values["ri"].isdigit():
         errors.append(f"ri={values['ri']} is not an integer")
     if "fo" in values and not re.fullmatch(r"[01ds](:[01ds])*", values["fo"].replace(" ", "")):
