@@ -46,6 +46,7 @@ class DmarcCase:
     we_warn: str = ""
     spec: str = DMARCBIS
     why: str = ""
+    expect: tuple[tuple[str, object], ...] = ()  # our parsed values where the peer asserts values
 
 
 DMARC_CASES = [
@@ -83,9 +84,16 @@ DMARC_CASES = [
         True,
         "p=foo",
     ),
-    DmarcCase("testRFC9989NewTagNp", "v=DMARC1; p=reject; np=quarantine", "np=quarantine", False, False),
-    DmarcCase("testRFC9989NewTagPsd", "v=DMARC1; p=reject; psd=n", "psd=n", False, False),
-    DmarcCase("testRFC9989NewTagT", "v=DMARC1; p=reject; t=y", "t=y", False, False),
+    DmarcCase(
+        "testRFC9989NewTagNp",
+        "v=DMARC1; p=reject; np=quarantine",
+        "np=quarantine",
+        False,
+        False,
+        expect=(("nonexistent_policy", "quarantine"),),
+    ),
+    DmarcCase("testRFC9989NewTagPsd", "v=DMARC1; p=reject; psd=n", "psd=n", False, False, expect=(("psd", "n"),)),
+    DmarcCase("testRFC9989NewTagT", "v=DMARC1; p=reject; t=y", "t=y", False, False, expect=(("testing", True),)),
     DmarcCase("testRFC9989InvalidNpValue", "v=DMARC1; p=reject; np=invalid", "InvalidDMARCTagValue", True, True, "np="),
     DmarcCase("testRFC9989InvalidPsdValue", "v=DMARC1; p=reject; psd=x", "InvalidDMARCTagValue", True, True, "psd="),
     DmarcCase("testRFC9989InvalidTValue", "v=DMARC1; p=reject; t=x", "InvalidDMARCTagValue", True, True, "t=x"),
@@ -110,6 +118,7 @@ DMARC_CASES = [
         False,
         False,
         we_warn="treats the record as p=none",
+        expect=(("policy", "none"),),
     ),
     DmarcCase(
         "testRFC9989MissingPTagWarning (under RFC 7489)",
@@ -122,10 +131,24 @@ DMARC_CASES = [
         why="RFC 7489 6.3: p is REQUIRED in policy records; a profile that applies RFC 7489 reports it (DMARCbis "
         "4.7 reads the record as p=none, which mail.dmarc.policy fails anyway)",
     ),
-    DmarcCase("testRFC9989NpDefaultsToSp", "v=DMARC1; p=reject; sp=quarantine", "np defaults to sp", False, False),
-    DmarcCase("testRFC9989NpDefaultsToP", "v=DMARC1; p=reject", "np defaults to p", False, False),
-    DmarcCase("testRFC9989PsdDefaultsToU", "v=DMARC1; p=reject", "psd=u", False, False),
-    DmarcCase("testRFC9989TDefaultsToN", "v=DMARC1; p=reject", "t=n", False, False),
+    DmarcCase(
+        "testRFC9989NpDefaultsToSp",
+        "v=DMARC1; p=reject; sp=quarantine",
+        "np defaults to sp",
+        False,
+        False,
+        expect=(("effective_nonexistent_policy", "quarantine"), ("nonexistent_policy", None)),
+    ),
+    DmarcCase(
+        "testRFC9989NpDefaultsToP",
+        "v=DMARC1; p=reject",
+        "np defaults to p",
+        False,
+        False,
+        expect=(("effective_nonexistent_policy", "reject"),),
+    ),
+    DmarcCase("testRFC9989PsdDefaultsToU", "v=DMARC1; p=reject", "psd=u", False, False, expect=(("psd", "u"),)),
+    DmarcCase("testRFC9989TDefaultsToN", "v=DMARC1; p=reject", "t=n", False, False, expect=(("testing", False),)),
     DmarcCase("testRFC9989RemovedTagImplicitNoWarning", "v=DMARC1; p=reject", "no removed-tag warning", False, False),
     *(
         DmarcCase(
@@ -207,6 +230,8 @@ def test_our_verdict_on_every_checkdmarc_dmarc_record(case: DmarcCase) -> None:
     assert rejected is case.we_reject, record.errors
     if case.we_warn:
         assert any(case.we_warn in w for w in record.warnings), record.warnings
+    for name, value in case.expect:
+        assert getattr(record, name) == value, name
 
 
 # --- DMARC lookups: the TXT records at _dmarc.<domain>, judged by mail.dmarc.exists --------------------------

@@ -85,6 +85,11 @@ class DmarcRecord:
     errors: tuple[str, ...] = field(default=())
     warnings: tuple[str, ...] = field(default=())
 
+    @property
+    def effective_nonexistent_policy(self) -> str | None:
+        """The policy for non-existent subdomains: ``np``, else ``sp``, else ``p`` (DMARCbis 4.7, RFC 9091)."""
+        return self.nonexistent_policy or self.subdomain_policy or self.policy
+
 
 _VERSION = re.compile(r"^v[ \t]*=[ \t]*DMARC1[ \t]*(;|$)", re.IGNORECASE)
 
