@@ -355,3 +355,17 @@ def test_a_dmarc_record_with_leading_whitespace_is_no_record_and_the_evidence_sa
         {"name": "_dmarc.example.nl", "record": text, "reason": result.evidence["discarded"][0]["reason"]}
     ]
     assert "RFC 7489 6.4" in result.evidence["discarded"][0]["reason"]
+
+
+def test_a_stored_observation_with_a_leading_whitespace_record_is_judged_by_todays_rule() -> None:
+    # Observed before the observer discarded such records: re-evaluating needs no rescan and gives today's verdict.
+    text = " v=DMARC1; p=reject"
+    stored = replace(
+        f.dmarc(None, lookup=TxtLookup("_dmarc.example.nl", "NOERROR", (text,))),
+        source="domain",
+        records=(text,),
+        record=replace(f.dmarc().record, text=text),
+    )
+    assert dmarc_exists(f.green(dmarc=stored), CTX).status is Status.FAIL
+    policy = dmarc_policy(f.green(dmarc=stored), CTX)
+    assert policy.status is Status.FAIL and "starts with whitespace" in policy.summary

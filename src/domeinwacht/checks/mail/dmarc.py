@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
-from domeinwacht.mail.dmarc import SPEC_NAMES, discarded_reason, parse_dmarc
+from domeinwacht.mail.dmarc import SPEC_NAMES, DmarcSyntaxError, discarded_reason, is_dmarc_record, parse_dmarc
 from domeinwacht.observations.mail import DmarcObservation, MailObservation
 
 _REMEDY = (
@@ -65,10 +65,12 @@ def dmarc_exists(obs: MailObservation, ctx: CheckContext) -> CheckResult:
     discarded = _discarded(dmarc)
     if discarded:
         evidence["discarded"] = discarded
-    if len(dmarc.records) == 1:  # RFC 7489 6.6.3: exactly one record is used
+    # Observations stored before leading whitespace was refused may still list such a record: judge by today's rule.
+    records = [r for r in dmarc.records if is_dmarc_record(r)]
+    if len(records) == 1:  # RFC 7489 6.6.3: exactly one record is used
         where = "the organisational domain" if dmarc.source == "organisational" else "the domain"
         return CheckResult(cid, Status.PASS, f"One DMARC record found at {_where(dmarc)} ({where}).", evidence)
-    if not dmarc.records:
+    if not records:
         if discarded:
             first = discarded[0]
             return CheckResult(
@@ -83,7 +85,7 @@ def dmarc_exists(obs: MailObservation, ctx: CheckContext) -> CheckResult:
     return CheckResult(
         cid,
         Status.FAIL,
-        f"{len(dmarc.records)} DMARC records at {_where(dmarc)}; receivers ignore DMARC then (RFC 7489 6.6.3).",
+        f"{len(records)} DMARC records at {_where(dmarc)}; receivers ignore DMARC then (RFC 7489 6.6.3).",
         evidence,
         "Keep exactly one v=DMARC1 record.",
     )
@@ -99,7 +101,12 @@ def dmarc_policy(obs: MailObservation, ctx: CheckContext) -> CheckResult:
         return CheckResult(
             cid, Status.FAIL, "There is no single DMARC record to judge.", {"specification": _spec(ctx)}, _REMEDY
         )
-    record = parse_dmarc(dmarc.record.text, spec=ctx.dmarc_spec)  # read under the profile's specification
+    try:
+        record = parse_dmarc(dmarc.record.text, spec=ctx.dmarc_spec)  # read under the profile's specification
+    except DmarcSyntaxError as exc:  # an observation stored before today's rules (leading whitespace)
+        return CheckResult(
+            cid, Status.FAIL, f"There is no DMARC record to judge: {exc}.", {"specification": _spec(ctx)}, _REMEDY
+        )
     inherited = dmarc.source == "organisational"
     # RFC 7489 6.6.3: a subdomain without own record gets sp (else p) of the organisational domain.
     policy = (record.subdomain_policy or record.policy) if inherited else record.policy
