@@ -11,7 +11,7 @@ from domeinwacht.langtags import language_tag_problem, registry
 
 def test_the_registry_extract_names_its_file_date_and_holds_every_subtag_type():
     reg = registry()
-    assert reg.file_date == "2021-08-06"
+    assert reg.file_date == "2024-05-16"
     assert {"language", "extlang", "script", "region", "variant", "grandfathered"} <= set(reg.subtags)
     assert len(reg.subtags["language"]) > 8000
 
