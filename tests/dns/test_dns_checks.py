@@ -11,8 +11,8 @@ from domeinwacht.checks.dns.ns import ns_ipv4_reach, ns_ipv6, ns_ipv6_reach
 from domeinwacht.checks.hygiene.dangling_cname import dangling_cname
 from domeinwacht.checks.registry import CheckContext, registered
 from domeinwacht.checks.result import Status
-from domeinwacht.net.dnssec import DnssecResult, DnssecStatus, DsInfo, KeyInfo, ZoneLink
 from domeinwacht.observations.dns import CaaLookup, CnameChain, DnsObservation, NameServer, NsProbe
+from domeinwacht.observations.dnssec import DnssecResult, DnssecStatus, DsInfo, KeyInfo, ZoneLink
 from domeinwacht.serde import from_jsonable, to_jsonable
 
 CTX = CheckContext(now=datetime(2026, 11, 29, tzinfo=UTC))

@@ -16,8 +16,8 @@ from loopdns import fake_server, serve_zones
 import domeinwacht.scan.observe.dns as observe_module
 from domeinwacht.checks.registry import CheckContext, evaluate
 from domeinwacht.checks.result import Status
-from domeinwacht.net.dnssec import DnssecStatus
 from domeinwacht.observations.dns import DnsObservation
+from domeinwacht.observations.dnssec import DnssecStatus
 from domeinwacht.scan.env import ScanEnv, ScanOptions
 from domeinwacht.scan.observe import dump_observations, load_observations, observers
 

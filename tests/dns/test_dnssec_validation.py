@@ -10,7 +10,8 @@ import dns.rdatatype
 import pytest
 from dnszones import NOW, FakeNet, Zone, make_key, name, standard_tree
 
-from domeinwacht.net.dnssec import DnssecStatus, validate
+from domeinwacht.net.dnssec import validate
+from domeinwacht.observations.dnssec import DnssecStatus
 
 
 def run(net: FakeNet, qname: str, rdtype: str = "A", **kwargs):  # type: ignore[no-untyped-def]

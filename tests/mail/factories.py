@@ -11,7 +11,9 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from domeinwacht.mail.dkim import DkimKey
 from domeinwacht.mail.dmarc import parse_dmarc
 from domeinwacht.mail.mtasts import parse_sts_policy, parse_sts_record
+from domeinwacht.mail.spf_policy import SpfAnalysis
 from domeinwacht.mail.tlsrpt import parse_tlsrpt
+from domeinwacht.mail.txt_lookup import TxtLookup
 from domeinwacht.observations.mail import (
     DkimObservation,
     DkimSelector,
@@ -21,10 +23,8 @@ from domeinwacht.observations.mail import (
     MtaStsObservation,
     MxHost,
     SmtpProbe,
-    SpfAnalysis,
     TlsaObservation,
     TlsRptObservation,
-    TxtLookup,
 )
 
 from .certs import chain

@@ -19,13 +19,13 @@ from domeinwacht.checks.mail.tlsrpt import tls_rpt
 from domeinwacht.checks.registry import CheckContext, evaluate
 from domeinwacht.checks.result import Status
 from domeinwacht.mail.dkim import DkimKey
+from domeinwacht.mail.txt_lookup import TxtLookup
 from domeinwacht.observations.mail import (
     DkimSelector,
     DnssecStatusInfo,
     MxHost,
     ReportAuthorisation,
     TlsaObservation,
-    TxtLookup,
 )
 
 from . import factories as f

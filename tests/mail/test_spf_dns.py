@@ -7,8 +7,8 @@ import asyncio
 import pytest
 
 from domeinwacht.mail.spf import SpfAnswer, SpfDnsError, SpfResult, check_host
-from domeinwacht.mail.spf_dns import ResolverSpfDns
 from domeinwacht.net.dns import Resolver, ResolverConfig
+from domeinwacht.net.spf_dns import ResolverSpfDns
 
 from . import dns_server
 

@@ -6,8 +6,7 @@ import asyncio
 from typing import Any
 
 from domeinwacht.mail.spf import SpfAnswer, SpfDnsError
-from domeinwacht.mail.spf_policy import analyse_spf
-from domeinwacht.observations.mail import SpfAnalysis
+from domeinwacht.mail.spf_policy import SpfAnalysis, analyse_spf
 
 from .spf_zone import ZoneDns, load_zone
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from domeinwacht.checks.result import Status
-from domeinwacht.observations.tls import DhParams
-from domeinwacht.policy.ncsc_tls import (
+from domeinwacht.checks.tls.ncsc_tls import (
     PROFILES,
     UnknownProfileError,
     classify_cert_key,
@@ -19,6 +18,7 @@ from domeinwacht.policy.ncsc_tls import (
     load_profile,
     status_for,
 )
+from domeinwacht.observations.tls import DhParams
 
 NEW, OLD = "ncsc-2025-05", "ncsc-2.1.1"
 

@@ -13,9 +13,44 @@ from dataclasses import dataclass, field
 
 from domeinwacht.mail.spf import DNS_LOOKUP_LIMIT, VOID_LOOKUP_LIMIT, SpfAnswer, SpfDns, SpfDnsError
 from domeinwacht.mail.spf_record import Mechanism, SpfRecord, SpfSyntaxError, parse_record, select_records
-from domeinwacht.observations.mail import SpfAnalysis, TxtLookup
+from domeinwacht.mail.txt_lookup import TxtLookup
 
 MAX_DEPTH = 12  # includes/redirects nested deeper than the lookup limit allows are cut off anyway
+
+
+@dataclass(frozen=True, slots=True)
+class SpfAnalysis:
+    """The SPF policy of the domain, analysed as a term tree (includes and redirects followed).
+
+    Attributes:
+        records: the ``v=spf1`` TXT records at the domain.
+        lookup: the TXT lookup (other TXT records included).
+        status: ``ok``, ``none``, ``multiple``, ``permerror`` or ``temperror``.
+        reason: why the status (syntax error, missing include target, limit exceeded, DNS error).
+        all_qualifier: the qualifier of the ``all`` that ends evaluation (``-``, ``~``, ``+``, ``?``) after
+            following redirects; ``None`` when there is none (default neutral).
+        all_domain: whose record holds that ``all``.
+        dns_terms: terms causing DNS queries over the whole tree (include, a, mx, ptr, exists, redirect).
+        void_lookups: targets of those terms that do not exist / have no records.
+        void_names: the names of those void lookups.
+        domains: the domains whose records were read, in order.
+        macro_terms: terms whose target depends on the message (macros), not followed.
+        ptr_terms: terms using the deprecated ``ptr`` mechanism (RFC 7208 5.5: SHOULD NOT be used).
+    """
+
+    domain: str
+    lookup: TxtLookup
+    records: tuple[str, ...] = ()
+    status: str = "none"
+    reason: str = ""
+    all_qualifier: str | None = None
+    all_domain: str = ""
+    dns_terms: int = 0
+    void_lookups: int = 0
+    void_names: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+    macro_terms: tuple[str, ...] = ()
+    ptr_terms: tuple[str, ...] = ()
 
 
 class _Stop(Exception):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domeinwacht.net.dnssec import DnssecResult
+from domeinwacht.observations.dnssec import DnssecResult
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@
     score = score_domain(results, profile)            # compliance per standard, findings, light, percentages
     org = score_organisation([score, ...])            # share compliant per standard, worst light
 
-The NCSC TLS guideline tables are in ``policy/ncsc_tls.py`` (owned by the TLS checks).
+The NCSC TLS guideline tables are in ``checks/tls/ncsc_tls.py`` (owned by the TLS checks).
 """
 
 from domeinwacht.policy.profile import (

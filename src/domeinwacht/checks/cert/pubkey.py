@@ -11,8 +11,8 @@ from domeinwacht.checks.cert._chain import judged, key_description, served_chain
 from domeinwacht.checks.registry import CheckContext
 from domeinwacht.checks.result import Status
 from domeinwacht.checks.tls._common import Verdict, profile_of, register
+from domeinwacht.checks.tls.ncsc_tls import classify_cert_key, status_for
 from domeinwacht.observations.tls import TlsObservation
-from domeinwacht.policy.ncsc_tls import classify_cert_key, status_for
 
 
 @register("pubkey", family="cert")

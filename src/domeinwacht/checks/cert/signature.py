@@ -10,8 +10,8 @@ from domeinwacht.checks.cert._chain import judged, served_chain, signature_hash_
 from domeinwacht.checks.registry import CheckContext
 from domeinwacht.checks.result import Status
 from domeinwacht.checks.tls._common import Verdict, profile_of, register
+from domeinwacht.checks.tls.ncsc_tls import classify_hash, status_for
 from domeinwacht.observations.tls import TlsObservation
-from domeinwacht.policy.ncsc_tls import classify_hash, status_for
 
 
 @register("signature", family="cert")

@@ -1,6 +1,6 @@
 """DNS checks (CHECKS.md "DNS"): DNSSEC, CAA and the name servers over IPv4 and IPv6.
 
-``dnssec_status_result`` turns a ``net.dnssec.DnssecResult`` into a check result with one wording, so that
+``dnssec_status_result`` turns a ``observations.dnssec.DnssecResult`` into a check result with one wording, so that
 ``dns.dnssec.secure`` and ``mail.dnssec.secure`` explain a broken chain the same way:
 
     from domeinwacht.checks.dns import dnssec_status_result
@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from domeinwacht.checks.result import CheckResult, Status
-from domeinwacht.net.dnssec import DnssecResult, DnssecStatus
+from domeinwacht.observations.dnssec import DnssecResult, DnssecStatus
 
 __all__ = ["DnssecVerdict", "dnssec_evidence", "dnssec_remedy", "dnssec_status_result"]
 
@@ -92,7 +92,7 @@ class DnssecVerdict(Protocol):
 def dnssec_status_result(check_id: str, result: DnssecResult | DnssecVerdict | None, *, error: str = "") -> CheckResult:
     """CHECKS.md dns.dnssec.secure: secure pass; insecure fail; bogus fail with the precise reason; else error.
 
-    ``result`` is a ``net.dnssec.DnssecResult``, or any object with ``status`` (``secure``/``insecure``/
+    ``result`` is a ``observations.dnssec.DnssecResult``, or any object with ``status`` (``secure``/``insecure``/
     ``bogus``/``indeterminate``), ``reason`` and ``qname`` or ``name``.
     """
     if result is None:

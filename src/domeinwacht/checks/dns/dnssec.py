@@ -5,8 +5,8 @@ from __future__ import annotations
 from domeinwacht.checks.dns import dnssec_evidence, dnssec_status_result
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
-from domeinwacht.net.dnssec import DnssecStatus
 from domeinwacht.observations.dns import DnsObservation
+from domeinwacht.observations.dnssec import DnssecStatus
 
 # RFC 8624 §3.1 (and RFC 9904): algorithms that MUST NOT or are NOT RECOMMENDED for signing.
 WEAK_ALGORITHMS = {

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
-from domeinwacht.observations.mail import MailObservation, SpfAnalysis
+from domeinwacht.mail.spf_policy import SpfAnalysis
+from domeinwacht.observations.mail import MailObservation
 
 _REMEDY_RECORD = (
     "Publish exactly one TXT record starting with 'v=spf1' that lists the servers sending for the domain and ends "

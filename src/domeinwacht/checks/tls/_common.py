@@ -15,8 +15,8 @@ from typing import Any
 
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
+from domeinwacht.checks.tls.ncsc_tls import Profile, UnknownProfileError, load_profile
 from domeinwacht.observations.tls import TlsObservation
-from domeinwacht.policy.ncsc_tls import Profile, UnknownProfileError, load_profile
 
 LEGACY_VERSIONS = ("TLSv1.2", "TLSv1.1", "TLSv1.0", "SSLv3")
 

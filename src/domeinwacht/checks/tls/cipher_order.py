@@ -13,8 +13,8 @@ from typing import Any
 from domeinwacht.checks.registry import CheckContext
 from domeinwacht.checks.result import Status
 from domeinwacht.checks.tls._common import Verdict, profile_of, register
+from domeinwacht.checks.tls.ncsc_tls import classify_suite
 from domeinwacht.observations.tls import TlsObservation
-from domeinwacht.policy.ncsc_tls import classify_suite
 
 
 @register("cipher_order")

@@ -9,8 +9,8 @@ from __future__ import annotations
 from domeinwacht.checks.registry import CheckContext
 from domeinwacht.checks.result import Status
 from domeinwacht.checks.tls._common import Verdict, profile_of, register
+from domeinwacht.checks.tls.ncsc_tls import classify_suite, status_for
 from domeinwacht.observations.tls import TlsObservation
-from domeinwacht.policy.ncsc_tls import classify_suite, status_for
 
 
 @register("ciphers")

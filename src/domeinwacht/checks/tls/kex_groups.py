@@ -11,8 +11,8 @@ from typing import Any
 from domeinwacht.checks.registry import CheckContext
 from domeinwacht.checks.result import Status
 from domeinwacht.checks.tls._common import Verdict, profile_of, register
+from domeinwacht.checks.tls.ncsc_tls import classify_dh, classify_group, status_for
 from domeinwacht.observations.tls import TlsObservation
-from domeinwacht.policy.ncsc_tls import classify_dh, classify_group, status_for
 
 
 @register("kex_groups")

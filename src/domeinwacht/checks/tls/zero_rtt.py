@@ -11,8 +11,8 @@ from __future__ import annotations
 from domeinwacht.checks.registry import CheckContext
 from domeinwacht.checks.result import Status
 from domeinwacht.checks.tls._common import Verdict, not_measured, profile_of, register
+from domeinwacht.checks.tls.ncsc_tls import extension_setting, status_for
 from domeinwacht.observations.tls import TlsObservation
-from domeinwacht.policy.ncsc_tls import extension_setting, status_for
 
 
 @register("zero_rtt", mail=False)

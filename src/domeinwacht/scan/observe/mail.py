@@ -20,11 +20,12 @@ from domeinwacht.mail.dkim import COMMON_SELECTORS, DkimSyntaxError, parse_dkim_
 from domeinwacht.mail.dmarc import is_dmarc_record, parse_dmarc
 from domeinwacht.mail.mtasts import MAX_POLICY_BYTES, is_sts_record, parse_sts_policy, parse_sts_record, policy_url
 from domeinwacht.mail.spf import SpfDnsError
-from domeinwacht.mail.spf_dns import ResolverSpfDns
 from domeinwacht.mail.spf_policy import analyse_spf
 from domeinwacht.mail.tlsrpt import is_tlsrpt_record, parse_tlsrpt
+from domeinwacht.mail.txt_lookup import TxtLookup
 from domeinwacht.net.dns import DnsError
 from domeinwacht.net.smtp import shared_probe_smtp, starttls_preamble
+from domeinwacht.net.spf_dns import ResolverSpfDns
 from domeinwacht.observations.mail import (
     DkimObservation,
     DkimSelector,
@@ -37,7 +38,6 @@ from domeinwacht.observations.mail import (
     SmtpProbe,
     TlsaObservation,
     TlsRptObservation,
-    TxtLookup,
 )
 from domeinwacht.observations.rpki import RpkiObservation
 from domeinwacht.observations.tls import TlsObservation

@@ -1,4 +1,4 @@
-"""The NCSC-NL TLS guideline profiles as data (``policy/ncsc_tls/<profile>.yaml``) and their classifiers.
+"""The NCSC-NL TLS guideline profiles as data (``checks/tls/ncsc_tls/<profile>.yaml``) and their classifiers.
 
 Two profiles: ``ncsc-2025-05`` (Internet.nl, comply-or-explain) and ``ncsc-2.1.1`` (cited by the Wdo
 decree). Every classifier returns one of ``good``, ``sufficient``, ``phase_out``, ``insufficient``; checks turn
