@@ -15,8 +15,7 @@ import uuid
 
 import pytest
 
-from domeinwacht.scan.backends import celery as celery_backend
-from domeinwacht.web.measurements import service
+from domeinwacht.web.measurements import celery_backend, service
 from domeinwacht.web.measurements.models import CheckOutcome, Result, Status
 from domeinwacht.web.measurements.service import TargetSpec
 from domeinwacht.web.measurements.store import DjangoStore
@@ -45,7 +44,7 @@ def postgres_url(django_db_setup):
 @pytest.fixture(scope="module")
 def worker_processes(postgres_url, tmp_path_factory):
     """Two worker processes on a queue of their own, for this module; yields (queue, per-worker logs)."""
-    from domeinwacht.scan.celery_app import app
+    from domeinwacht.web.celery_app import app
 
     tmp_path = tmp_path_factory.mktemp("workers")
     queue = f"domeinwacht-test-{uuid.uuid4().hex[:12]}"
@@ -69,7 +68,7 @@ def worker_processes(postgres_url, tmp_path_factory):
                     "-m",
                     "celery",
                     "-A",
-                    "domeinwacht.scan.celery_app",
+                    "domeinwacht.web.celery_app",
                     "worker",
                     "-Q",
                     queue,
@@ -175,7 +174,7 @@ def test_both_workers_take_part(workers):
 
 
 def test_a_batch_delivered_twice_is_stored_once(workers):
-    from domeinwacht.scan.celery_app import app
+    from domeinwacht.web.celery_app import app
 
     queue, logs = workers
     measurement = planned(name="twice", specs=[TargetSpec(d) for d in domains(10)], backend="celery")
@@ -211,7 +210,7 @@ def test_measure_cli_with_the_celery_backend_finishes_on_the_workers(workers, tm
 @pytest.mark.django_db
 def test_without_a_worker_the_coordinator_stops_with_a_clear_error_and_the_measurement_stays_resumable(fakescan):
     """Needs only the broker: nothing runs in another process, so this works on SQLite too."""
-    from domeinwacht.scan.celery_app import app
+    from domeinwacht.web.celery_app import app
 
     queue = f"domeinwacht-test-idle-{uuid.uuid4().hex[:12]}"
     measurement = planned(name="idle", n=3, backend="celery")

@@ -150,10 +150,10 @@ def run(args: argparse.Namespace) -> int:
     from domeinwacht.web.django_setup import setup
 
     setup()
-    from domeinwacht.scan.backends import get_backend
-    from domeinwacht.scan.backends.celery import CeleryRunError
     from domeinwacht.scan.backends.local import LocalRunError
     from domeinwacht.web.measurements import service
+    from domeinwacht.web.measurements.backends import get_backend
+    from domeinwacht.web.measurements.celery_backend import CeleryRunError
     from domeinwacht.web.measurements.store import DjangoStore
 
     if args.resume is not None:

@@ -1,10 +1,11 @@
-"""Backends run a planned measurement: ``local`` in this process, ``celery`` on workers (scale-out).
+"""Backends run a planned measurement: ``local`` in this process (``scan/backends/local.py``), ``celery`` on
+workers (scale-out, ``web/measurements/celery_backend.py``: Celery lives in the Django app it serves).
 
 Both drive the same executor and store through the same ``Store`` (implemented by the measurements app over the
 database), so they give the same results; they differ only in where ``Store.run`` is called.
 
     store = DjangoStore(measurement)
-    get_backend("local").run(store, progress=bar.advance)
+    get_backend("local").run(store, progress=bar.advance)   # web/measurements/backends.py
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from typing import Any, Protocol
 
 from domeinwacht.scan.executor import Progress, RunStats
 from domeinwacht.scan.planner import Target
-
-BACKENDS = ("local", "celery")
 
 
 class Store(Protocol):
@@ -41,15 +40,3 @@ class Store(Protocol):
 
 class Backend(Protocol):
     def run(self, store: Store, *, progress: Progress | None = None, **options: Any) -> RunStats: ...
-
-
-def get_backend(name: str) -> Backend:
-    if name == "local":
-        from domeinwacht.scan.backends import local
-
-        return local
-    if name == "celery":
-        from domeinwacht.scan.backends import celery
-
-        return celery
-    raise ValueError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")

@@ -1,7 +1,7 @@
 """Plan, run, resume, finish and re-evaluate measurements (the Django side of the scan core).
 
     m = create_measurement(name="2026-H2", profile="nl-ptolu-2025", targets=specs, options=ScanOptions(...))
-    run_local(m, progress=bar.advance)        # or backends.celery.run(...)
+    run_local(m, progress=bar.advance)        # or celery_backend.run(DjangoStore(m), ...)
     finish(m)                                 # immutable from here on
     again = reevaluate(m, "nl-wdo")           # new measurement, same observations, no rescan
 

@@ -1,9 +1,9 @@
 """The Celery backend: pending targets sent as tasks of ``batch_size`` target ids to workers; this process waits.
 
-Workers (``celery -A domeinwacht.scan.celery_app worker -Q QUEUE``) run ``domeinwacht.measure_batch``: they measure
-the targets of the batch that have no result yet and write them to the shared database (PostgreSQL). Tasks are
-acknowledged late, so a task of a worker that died is delivered again; the store skips targets that are already
-done, so nothing is measured or stored twice. The coordinator (this function) counts stored results and finishes
+Workers (``celery -A domeinwacht.web.celery_app worker -Q QUEUE``) run ``domeinwacht.measure_batch`` (``tasks.py``):
+they measure the targets of the batch that have no result yet and write them to the shared database (PostgreSQL).
+Tasks are acknowledged late, so a task of a worker that died is delivered again; the store skips targets that are
+already done, so nothing is measured or stored twice. The coordinator (this function) counts stored results and finishes
 the measurement when all are in; killing it loses nothing — `domeinwacht measure --resume` re-sends what is left.
 """
 
@@ -15,8 +15,7 @@ from typing import Any
 from domeinwacht.scan.backends import Store
 from domeinwacht.scan.executor import Progress, RunStats
 from domeinwacht.scan.planner import batched
-
-TASK = "domeinwacht.measure_batch"
+from domeinwacht.web.measurements.tasks import TASK
 
 
 class CeleryRunError(RuntimeError):
@@ -37,7 +36,7 @@ def run(
 
     Raises ``CeleryRunError`` when no result arrives for ``stall_seconds`` (the measurement stays resumable).
     """
-    from domeinwacht.scan.celery_app import app
+    from domeinwacht.web.celery_app import app
 
     started = time.monotonic()
     store.start()
