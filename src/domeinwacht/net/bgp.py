@@ -31,7 +31,7 @@ routes and the RFC 6811 state of each) takes ~170 µs, against ~430 ms for a nai
 (~2,600x slower).
 
 ``observe_rpki(ips, env)`` is what the web and mail observers call: it loads both tables once per run (through
-``ScanEnv.shared``, in a worker thread) and records a missing or unreadable file in the observation, so that the
+``ProbeContext.shared``, in a worker thread) and records a missing or unreadable file in the observation, so that the
 checks say ``error`` — never ``pass`` — without data.
 """
 
@@ -46,12 +46,10 @@ import socket
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from domeinwacht.net.context import ProbeContext
 from domeinwacht.observations.rpki import IpRpki, RouteValidation, RovState, RpkiObservation, Vrp
-
-if TYPE_CHECKING:
-    from domeinwacht.scan.env import ScanEnv
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -606,7 +604,9 @@ def load_tables(vrp_file: Path | str | None, pfx2as_file: Path | str | None) -> 
     )
 
 
-async def observe_rpki(ips: Sequence[str], env: ScanEnv, *, hosts: Mapping[str, str] | None = None) -> RpkiObservation:
+async def observe_rpki(
+    ips: Sequence[str], env: ProbeContext, *, hosts: Mapping[str, str] | None = None
+) -> RpkiObservation:
     """RPKI facts for ``ips`` (``hosts`` optionally names the host of each address, for the evidence).
 
     The tables are loaded once per run, in a worker thread so that the event loop keeps running. This never

@@ -36,17 +36,15 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequen
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpcore
 import httpx
 
 from domeinwacht import __version__
+from domeinwacht.net.context import ProbeContext
 from domeinwacht.net.guard import AddressGuard, NonPublicAddressError
 from domeinwacht.observations.web import HttpHop, HttpResponse
-
-if TYPE_CHECKING:
-    from domeinwacht.scan.env import ScanEnv
 
 USER_AGENT = f"Domeinwacht/{__version__} (+https://domeinwacht.invalid)"
 
@@ -258,7 +256,7 @@ class _PinnedTransport(httpx.AsyncBaseTransport):
 Limiter = Callable[[str], AbstractAsyncContextManager[Any]]
 
 
-def env_limiter(env: ScanEnv) -> Limiter:
+def env_limiter(env: ProbeContext) -> Limiter:
     """The per-IP and global connection limits of a scan run, as one context manager per connection."""
 
     @contextlib.asynccontextmanager
@@ -326,7 +324,7 @@ class HttpClient:
         self.connections = 0
 
     @classmethod
-    def for_env(cls, env: ScanEnv, limits: HttpLimits | None = None, deadline: float | None = None) -> HttpClient:
+    def for_env(cls, env: ProbeContext, limits: HttpLimits | None = None, deadline: float | None = None) -> HttpClient:
         """A client with the run's guard, connection limits and CA file; ``deadline`` in event-loop time."""
         return cls(
             guard=env.guard,

@@ -26,14 +26,12 @@ import ssl
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from domeinwacht.net.context import ProbeContext
 from domeinwacht.net.guard import NonPublicAddressError
 from domeinwacht.net.http import OP_LEGACY_SERVER_CONNECT
 from domeinwacht.observations.mail import SmtpProbe
-
-if TYPE_CHECKING:
-    from domeinwacht.scan.env import ScanEnv
 
 StartTls = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
@@ -190,7 +188,7 @@ def _ok_key(ip: str) -> str:
 async def probe_smtp(
     ip: str,
     host: str,
-    env: ScanEnv,
+    env: ProbeContext,
     *,
     port: int = 25,
     starttls: bool = True,
@@ -240,7 +238,7 @@ async def probe_smtp(
 async def _converse(
     ip: str,
     host: str,
-    env: ScanEnv,
+    env: ProbeContext,
     *,
     port: int,
     starttls: bool,
@@ -302,6 +300,6 @@ async def _quit(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, limi
         await asyncio.wait_for(read_reply(reader, limits), limits.quit_timeout)
 
 
-async def shared_probe_smtp(ip: str, host: str, env: ScanEnv, *, port: int = 25) -> SmtpProbe:
+async def shared_probe_smtp(ip: str, host: str, env: ProbeContext, *, port: int = 25) -> SmtpProbe:
     """``probe_smtp`` once per run per address: every domain sharing this MX gets the same probe."""
     return await env.shared(("smtp", ip, port), lambda: probe_smtp(ip, host, env, port=port))

@@ -42,6 +42,7 @@ from typing import Literal
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from domeinwacht.net.context import ProbeContext
 from domeinwacht.net.guard import NonPublicAddressError
 from domeinwacht.net.tls import _wire as w
 from domeinwacht.net.tls._crypto import resumption_psk
@@ -75,7 +76,6 @@ from domeinwacht.net.tls._session import (
     hello13,
 )
 from domeinwacht.observations.tls import DhParams, TlsObservation, VersionSuites
-from domeinwacht.scan.env import ScanEnv
 
 # SHA-256 of well-known DH primes (big-endian p): RFC 7919, RFC 3526, RFC 5114.
 KNOWN_DH_PRIMES: dict[str, str] = {
@@ -162,7 +162,7 @@ async def probe_tls(
     ip: str,
     port: int,
     server_name: str | None,
-    env: ScanEnv,
+    env: ProbeContext,
     *,
     starttls: StartTls | None = None,
     purpose: Literal["web", "mail"] = "web",
@@ -200,7 +200,7 @@ async def probe_tls(
 async def probe_tls_name(
     base: TlsObservation,
     server_name: str,
-    env: ScanEnv,
+    env: ProbeContext,
     *,
     starttls: StartTls | None = None,
 ) -> TlsObservation:

@@ -14,6 +14,7 @@ import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
+from domeinwacht.net.context import ProbeContext
 from domeinwacht.net.tls import _wire as w
 from domeinwacht.net.tls._crypto import (
     KEY_SHARE_GROUPS,
@@ -25,7 +26,6 @@ from domeinwacht.net.tls._crypto import (
     make_key,
 )
 from domeinwacht.net.tls._registry import ALERTS, SSL3, SUITES, TLS13
-from domeinwacht.scan.env import ScanEnv
 
 StartTls = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
@@ -51,7 +51,7 @@ class Target:
     ip: str
     port: int
     server_name: str | None
-    env: ScanEnv
+    env: ProbeContext
     starttls: StartTls | None = None
     kind: str = "any"
     deadline: float = 0.0  # loop.time() when the whole probe must end
