@@ -11,6 +11,8 @@ ruff check "${lint_dirs[@]}"
 ruff format --check "${lint_dirs[@]}"
 echo "== mypy (core)"
 mypy
+echo "== import-linter (the layers of docs/ARCHITECTURE.md)"
+lint-imports --no-cache
 [ "${1:-}" = "--lint-only" ] && exit 0
 
 echo "== pytest (SQLite)"
