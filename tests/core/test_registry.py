@@ -1,3 +1,5 @@
+import pytest
+
 from domeinwacht.checks import registry
 from domeinwacht.checks.registry import CheckContext, check, evaluate
 from domeinwacht.checks.result import CheckResult, Status
@@ -53,3 +55,20 @@ def test_a_multi_area_check_receives_each_area_and_is_skipped_without_them():
         assert seen == {"test_a": 1, "test_b": 2}
     finally:
         registry._REGISTRY.pop("test.multi")
+
+
+def test_every_built_in_check_registers_under_a_catalogue_id():
+    from domeinwacht.checks.catalogue import CHECK_IDS
+
+    built_in = {
+        cid for cid, entry in registry.registered().items() if entry.function.__module__.startswith("domeinwacht.")
+    }
+    assert built_in
+    assert built_in - CHECK_IDS == set()
+
+
+def test_a_tls_rule_under_a_name_outside_the_catalogue_is_refused():
+    from domeinwacht.checks.tls._common import register
+
+    with pytest.raises(ValueError, match="not a check id of the catalogue"):
+        register("no_such_rule")(lambda obs, ctx: None)

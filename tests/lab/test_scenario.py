@@ -148,7 +148,7 @@ def test_any_other_status_word_is_rejected(word):
 
 
 def test_lab_check_lists_are_the_catalogues_ids():
-    from domeinwacht.policy import catalogue
+    from domeinwacht.checks import catalogue
 
     # hygiene.forgotten / hygiene.unregistered judge many measurements, not one lab target
     assert catalogue.CHECK_IDS - {"hygiene.forgotten", "hygiene.unregistered"} == ALL_CHECKS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from domeinwacht.policy.catalogue import CHECK_IDS, expand
+from domeinwacht.checks.catalogue import CHECK_IDS, expand
 from domeinwacht.policy.profile import available, load
 
 

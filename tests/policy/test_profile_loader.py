@@ -12,7 +12,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from domeinwacht.policy.catalogue import CHECK_IDS
+from domeinwacht.checks.catalogue import CHECK_IDS
 from domeinwacht.policy.profile import Level, ProfileError, load, load_file, parse_profile
 
 _KEYS = {"id", "title", "version", "tls_profile", "standards", "scoring", "checks", "level", "method", "tests"}

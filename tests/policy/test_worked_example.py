@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
+from domeinwacht.checks.catalogue import CHECK_IDS
 from domeinwacht.checks.result import CheckResult, Status
-from domeinwacht.policy.catalogue import CHECK_IDS
 from domeinwacht.policy.scoring import Outcome, Severity, TrafficLight, score_domain, score_organisation
 
 V4, V6 = "192.0.2.10", "2001:db8::10"

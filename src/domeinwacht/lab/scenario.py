@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from domeinwacht.policy import catalogue
+from domeinwacht.checks import catalogue
 
 STATUSES = ("pass", "fail", "warning", "info", "not_applicable", "error")
 PROFILES = ("ncsc-2025-05", "ncsc-2.1.1")
@@ -28,10 +28,10 @@ RPKI_CLASSES = ("valid", "invalid", "notfound", "noroute")
 KINDS = ("web", "mail", "both", "dns", "special")
 
 # The check ids of CHECKS.md a target of each kind must declare (completeness is tested), derived from the
-# catalogue (domeinwacht.policy.catalogue, kept equal to CHECKS.md by its own tests). hygiene.forgotten and
+# catalogue (domeinwacht.checks.catalogue, kept equal to CHECKS.md by its own tests). hygiene.forgotten and
 # hygiene.unregistered are scores/notes over many measurements, not verdicts about one lab target, so only
 # hygiene.dangling_cname belongs to web targets.
-_TARGET_HYGIENE = ("hygiene.dangling_cname",)
+_TARGET_HYGIENE = (catalogue.HYGIENE_DANGLING_CNAME,)
 
 
 def _family(prefix: str) -> tuple[str, ...]:

@@ -4,7 +4,7 @@ A profile (``policy/profiles/<id>.yaml``, see docs/POLICIES.md for the format) g
 HTTPS, TLS, SPF…), the check ids that belong to it with a requirement level, the legal basis and deadline, and the
 NCSC TLS profile whose thresholds the checks apply. The ``internetnl`` profile adds Internet.nl's categories and
 points. Loading validates everything: an unknown key, level, check id (against the CHECKS.md catalogue,
-``policy/catalogue.py``) or a duplicate key is a ``ProfileError`` naming the file and the place.
+``checks/catalogue.py``) or a duplicate key is a ``ProfileError`` naming the file and the place.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from typing import Any, Final
 
 import yaml
 
+from domeinwacht.checks.catalogue import CHECK_IDS, expand
 from domeinwacht.mail.dmarc import RFC7489
 from domeinwacht.mail.dmarc import SPECS as DMARC_SPECS
-from domeinwacht.policy.catalogue import CHECK_IDS, expand
 
 __all__ = [
     "POINTS",

@@ -45,6 +45,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, Final
 
+from domeinwacht.checks.catalogue import HYGIENE_DANGLING_CNAME
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.policy.profile import (
     Category,
@@ -114,7 +115,7 @@ SEVERITY_OF_LEVEL: Final[Mapping[Level, Severity | None]] = {
     Level.INFORMATIONAL: None,
 }
 # POLICIES.md: hygiene findings carry their own severity (dangling CNAME = high: subdomain takeover risk).
-HYGIENE_SEVERITY: Final[Mapping[str, Severity]] = {"hygiene.dangling_cname": Severity.HIGH}
+HYGIENE_SEVERITY: Final[Mapping[str, Severity]] = {HYGIENE_DANGLING_CNAME: Severity.HIGH}
 _MET: Final = frozenset({Status.PASS, Status.INFO, Status.NOT_APPLICABLE})
 
 

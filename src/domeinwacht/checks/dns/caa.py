@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from domeinwacht.checks.catalogue import DNS_CAA
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.observations.dns import CaaLookup, DnsObservation
@@ -155,9 +156,9 @@ def _judge(lookup: CaaLookup) -> tuple[Status, dict[str, Any], list[str]]:
     return Status.PASS, evidence, []
 
 
-@check("dns.caa", area="dns")
+@check(DNS_CAA, area="dns")
 def caa(obs: DnsObservation, ctx: CheckContext) -> CheckResult:
-    cid = "dns.caa"
+    cid = DNS_CAA
     if not obs.caa:
         return CheckResult.error(cid, "CAA was not looked up")
     judged = [(lookup, *_judge(lookup)) for lookup in obs.caa]

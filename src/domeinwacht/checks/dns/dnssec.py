@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from domeinwacht.checks.catalogue import DNS_DNSSEC_ALGORITHMS, DNS_DNSSEC_SECURE
 from domeinwacht.checks.dns import dnssec_evidence, dnssec_status_result
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
@@ -33,14 +34,14 @@ RSA_ALGORITHMS = {1, 5, 7, 8, 10}
 MIN_RSA_BITS = 2048  # CHECKS.md dns.dnssec.algorithms; NIST SP 800-57 / RFC 8624 §3.1 practice
 
 
-@check("dns.dnssec.secure", area="dns")
+@check(DNS_DNSSEC_SECURE, area="dns")
 def dnssec_secure(obs: DnsObservation, ctx: CheckContext) -> CheckResult:
-    return dnssec_status_result("dns.dnssec.secure", obs.dnssec, error=obs.dnssec_error)
+    return dnssec_status_result(DNS_DNSSEC_SECURE, obs.dnssec, error=obs.dnssec_error)
 
 
-@check("dns.dnssec.algorithms", area="dns")
+@check(DNS_DNSSEC_ALGORITHMS, area="dns")
 def dnssec_algorithms(obs: DnsObservation, ctx: CheckContext) -> CheckResult:
-    cid = "dns.dnssec.algorithms"
+    cid = DNS_DNSSEC_ALGORITHMS
     result = obs.dnssec
     if result is None:
         return CheckResult.error(cid, obs.dnssec_error or "DNSSEC was not validated")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from domeinwacht.checks.catalogue import DNS_NS_IPV4_REACH, DNS_NS_IPV6, DNS_NS_IPV6_REACH
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.observations.dns import DnsObservation, NameServer, NsProbe
@@ -65,9 +66,9 @@ def _precondition(check_id: str, obs: DnsObservation) -> CheckResult | None:
     return None
 
 
-@check("dns.ns.ipv6", area="dns")
+@check(DNS_NS_IPV6, area="dns")
 def ns_ipv6(obs: DnsObservation, ctx: CheckContext) -> CheckResult:
-    cid = "dns.ns.ipv6"
+    cid = DNS_NS_IPV6
     if (pre := _precondition(cid, obs)) is not None:
         return pre
     with_aaaa = [ns for ns in obs.ns if ns.ipv6]
@@ -170,17 +171,17 @@ def _reach_result(
     )
 
 
-@check("dns.ns.ipv6_reach", area="dns")
+@check(DNS_NS_IPV6_REACH, area="dns")
 def ns_ipv6_reach(obs: DnsObservation, ctx: CheckContext) -> CheckResult:
-    cid = "dns.ns.ipv6_reach"
+    cid = DNS_NS_IPV6_REACH
     if (pre := _precondition(cid, obs)) is not None:
         return pre
     return _reach(cid, obs, 6)
 
 
-@check("dns.ns.ipv4_reach", area="dns")
+@check(DNS_NS_IPV4_REACH, area="dns")
 def ns_ipv4_reach(obs: DnsObservation, ctx: CheckContext) -> CheckResult:
-    cid = "dns.ns.ipv4_reach"
+    cid = DNS_NS_IPV4_REACH
     if (pre := _precondition(cid, obs)) is not None:
         return pre
     no_address = [ns.name for ns in obs.ns if not ns.ipv4 and not ns.ipv6 and not ns.error]

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from domeinwacht.checks.catalogue import HYGIENE_DANGLING_CNAME
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.observations.dns import CnameChain, DnsObservation
 
-CID = "hygiene.dangling_cname"
+CID = HYGIENE_DANGLING_CNAME
 
 
 def _judge(chain: CnameChain) -> tuple[Status, str]:

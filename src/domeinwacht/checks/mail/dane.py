@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from domeinwacht.checks._dane import match_tlsa, rollover_scheme
+from domeinwacht.checks.catalogue import MAIL_DANE_EXISTS, MAIL_DANE_ROLLOVER, MAIL_DANE_VALID
 from domeinwacht.checks.mail._common import endpoint, rate_limited_error, receive_side_precondition
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
@@ -13,9 +14,9 @@ from domeinwacht.observations.mail import MailObservation
 from domeinwacht.observations.tls import TlsObservation
 
 
-@check("mail.dane.exists", area="mail")
+@check(MAIL_DANE_EXISTS, area="mail")
 def dane_exists(obs: MailObservation, ctx: CheckContext) -> CheckResult:
-    cid = "mail.dane.exists"
+    cid = MAIL_DANE_EXISTS
     if (early := receive_side_precondition(cid, obs)) is not None:
         return early
     evidence: dict[str, object] = {}
@@ -49,9 +50,9 @@ def _chains(tls: tuple[TlsObservation, ...]) -> dict[str, tuple[bytes, ...]]:
     return {t.ip: t.chain for t in tls if t.chain}
 
 
-@check("mail.dane.valid", area=("mail", "mail_tls"))
+@check(MAIL_DANE_VALID, area=("mail", "mail_tls"))
 def dane_valid(obs: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
-    cid = "mail.dane.valid"
+    cid = MAIL_DANE_VALID
     mail: MailObservation = obs["mail"]
     if (early := receive_side_precondition(cid, mail)) is not None:
         return early
@@ -102,9 +103,9 @@ def dane_valid(obs: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
     return CheckResult(cid, Status.PASS, "Every MX serves a certificate matching its TLSA records.", evidence)
 
 
-@check("mail.dane.rollover", area="mail")
+@check(MAIL_DANE_ROLLOVER, area="mail")
 def dane_rollover(obs: MailObservation, ctx: CheckContext) -> CheckResult:
-    cid = "mail.dane.rollover"
+    cid = MAIL_DANE_ROLLOVER
     if (early := receive_side_precondition(cid, obs)) is not None:
         return early
     schemes = {h.name: rollover_scheme(h.tlsa.records) if h.tlsa else None for h in obs.real_mx}

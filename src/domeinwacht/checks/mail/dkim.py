@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from domeinwacht.checks.catalogue import MAIL_DKIM_EXISTS
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.observations.mail import MailObservation
@@ -18,9 +19,9 @@ def non_sending(obs: MailObservation) -> bool:
     return spf_none and record is not None and record.policy == "reject"
 
 
-@check("mail.dkim.exists", area="mail")
+@check(MAIL_DKIM_EXISTS, area="mail")
 def dkim_exists(obs: MailObservation, ctx: CheckContext) -> CheckResult:
-    cid = "mail.dkim.exists"
+    cid = MAIL_DKIM_EXISTS
     if obs.error is not None:
         return CheckResult.error(cid, obs.error)
     if non_sending(obs):

@@ -6,6 +6,7 @@ DMARCbis, see ``domeinwacht.mail.dmarc``); the evidence of each check names it (
 
 from __future__ import annotations
 
+from domeinwacht.checks.catalogue import MAIL_DMARC_EXISTS, MAIL_DMARC_EXTERNAL_REPORTING, MAIL_DMARC_POLICY
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.mail.dmarc import SPEC_NAMES, DmarcSyntaxError, discarded_reason, is_dmarc_record, parse_dmarc
@@ -49,9 +50,9 @@ def _where(dmarc: DmarcObservation) -> str:
     return f"_dmarc.{dmarc.domain if dmarc.source == 'domain' else dmarc.org_domain}"
 
 
-@check("mail.dmarc.exists", area="mail")
+@check(MAIL_DMARC_EXISTS, area="mail")
 def dmarc_exists(obs: MailObservation, ctx: CheckContext) -> CheckResult:
-    cid = "mail.dmarc.exists"
+    cid = MAIL_DMARC_EXISTS
     dmarc = _dmarc(obs, cid)
     if isinstance(dmarc, CheckResult):
         return dmarc
@@ -91,9 +92,9 @@ def dmarc_exists(obs: MailObservation, ctx: CheckContext) -> CheckResult:
     )
 
 
-@check("mail.dmarc.policy", area="mail")
+@check(MAIL_DMARC_POLICY, area="mail")
 def dmarc_policy(obs: MailObservation, ctx: CheckContext) -> CheckResult:
-    cid = "mail.dmarc.policy"
+    cid = MAIL_DMARC_POLICY
     dmarc = _dmarc(obs, cid)
     if isinstance(dmarc, CheckResult):
         return dmarc
@@ -155,9 +156,9 @@ def dmarc_policy(obs: MailObservation, ctx: CheckContext) -> CheckResult:
     return CheckResult(cid, Status.PASS, f"DMARC policy {tag}={policy} applies to all mail.", evidence)
 
 
-@check("mail.dmarc.external_reporting", area="mail")
+@check(MAIL_DMARC_EXTERNAL_REPORTING, area="mail")
 def dmarc_external_reporting(obs: MailObservation, ctx: CheckContext) -> CheckResult:
-    cid = "mail.dmarc.external_reporting"
+    cid = MAIL_DMARC_EXTERNAL_REPORTING
     dmarc = _dmarc(obs, cid)
     if isinstance(dmarc, CheckResult):
         return dmarc

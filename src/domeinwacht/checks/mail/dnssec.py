@@ -6,15 +6,16 @@ takes the worst of them and lists every name.
 
 from __future__ import annotations
 
+from domeinwacht.checks.catalogue import MAIL_DNSSEC_SECURE
 from domeinwacht.checks.dns import dnssec_status_result
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.observations.mail import MailObservation
 
 
-@check("mail.dnssec.secure", area="mail")
+@check(MAIL_DNSSEC_SECURE, area="mail")
 def mail_dnssec(obs: MailObservation, ctx: CheckContext) -> CheckResult:
-    cid = "mail.dnssec.secure"
+    cid = MAIL_DNSSEC_SECURE
     if obs.error is not None:
         return CheckResult.error(cid, obs.error)
     if obs.mx_error is not None:

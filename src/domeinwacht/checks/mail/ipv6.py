@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from domeinwacht.checks.catalogue import MAIL_IPV6_AAAA, MAIL_IPV6_REACH
 from domeinwacht.checks.mail._common import endpoint, rate_limited_error, receive_side_precondition
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.observations.mail import MailObservation
 
 
-@check("mail.ipv6.aaaa", area="mail")
+@check(MAIL_IPV6_AAAA, area="mail")
 def mail_ipv6_aaaa(obs: MailObservation, ctx: CheckContext) -> CheckResult:
-    cid = "mail.ipv6.aaaa"
+    cid = MAIL_IPV6_AAAA
     if (early := receive_side_precondition(cid, obs)) is not None:
         return early
     hosts = obs.real_mx
@@ -30,9 +31,9 @@ def mail_ipv6_aaaa(obs: MailObservation, ctx: CheckContext) -> CheckResult:
     return CheckResult(cid, Status.PASS, "Every MX host has an AAAA record.", {"aaaa": evidence})
 
 
-@check("mail.ipv6.reach", area="mail")
+@check(MAIL_IPV6_REACH, area="mail")
 def mail_ipv6_reach(obs: MailObservation, ctx: CheckContext) -> CheckResult:
-    cid = "mail.ipv6.reach"
+    cid = MAIL_IPV6_REACH
     if (early := receive_side_precondition(cid, obs)) is not None:
         return early
     probes = [p for h in obs.real_mx for p in h.smtp if ":" in p.ip]

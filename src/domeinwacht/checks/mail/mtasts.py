@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from domeinwacht.checks.catalogue import MAIL_MTA_STS
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.mail.mtasts import mx_matches
@@ -13,9 +14,9 @@ _REMEDY = (
 )
 
 
-@check("mail.mta_sts", area="mail")
+@check(MAIL_MTA_STS, area="mail")
 def mta_sts(obs: MailObservation, ctx: CheckContext) -> CheckResult:
-    cid = "mail.mta_sts"
+    cid = MAIL_MTA_STS
     if obs.error is not None:
         return CheckResult.error(cid, obs.error)
     if obs.null_mx or not obs.real_mx:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from domeinwacht.checks.catalogue import MAIL_MX
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.observations.mail import MailObservation
 
 
-@check("mail.mx", area="mail")
+@check(MAIL_MX, area="mail")
 def mail_mx(obs: MailObservation, ctx: CheckContext) -> CheckResult:
-    cid = "mail.mx"
+    cid = MAIL_MX
     if obs.error is not None:
         return CheckResult.error(cid, obs.error)
     if obs.mx_error is not None:

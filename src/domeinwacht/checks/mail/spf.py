@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from domeinwacht.checks.catalogue import MAIL_SPF_EXISTS, MAIL_SPF_POLICY
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.mail.spf_policy import SpfAnalysis
@@ -37,9 +38,9 @@ def _evidence(spf: SpfAnalysis) -> dict[str, object]:
     }
 
 
-@check("mail.spf.exists", area="mail")
+@check(MAIL_SPF_EXISTS, area="mail")
 def spf_exists(obs: MailObservation, ctx: CheckContext) -> CheckResult:
-    cid = "mail.spf.exists"
+    cid = MAIL_SPF_EXISTS
     spf = _spf(obs, cid)
     if isinstance(spf, CheckResult):
         return spf
@@ -57,9 +58,9 @@ def spf_exists(obs: MailObservation, ctx: CheckContext) -> CheckResult:
     )
 
 
-@check("mail.spf.policy", area="mail")
+@check(MAIL_SPF_POLICY, area="mail")
 def spf_policy(obs: MailObservation, ctx: CheckContext) -> CheckResult:
-    cid = "mail.spf.policy"
+    cid = MAIL_SPF_POLICY
     spf = _spf(obs, cid)
     if isinstance(spf, CheckResult):
         return spf

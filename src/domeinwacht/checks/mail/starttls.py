@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from domeinwacht.checks.catalogue import MAIL_STARTTLS_AVAILABLE
 from domeinwacht.checks.mail._common import endpoint, rate_limited_error, receive_side_precondition
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.observations.mail import MailObservation
 
 
-@check("mail.starttls.available", area="mail")
+@check(MAIL_STARTTLS_AVAILABLE, area="mail")
 def starttls_available(obs: MailObservation, ctx: CheckContext) -> CheckResult:
-    cid = "mail.starttls.available"
+    cid = MAIL_STARTTLS_AVAILABLE
     if (early := receive_side_precondition(cid, obs)) is not None:
         return early
     probes = [p for h in obs.real_mx for p in h.smtp]

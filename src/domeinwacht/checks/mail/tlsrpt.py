@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from domeinwacht.checks.catalogue import MAIL_TLS_RPT
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.observations.mail import MailObservation
@@ -9,9 +10,9 @@ from domeinwacht.observations.mail import MailObservation
 _REMEDY = "Publish TXT 'v=TLSRPTv1; rua=mailto:tlsrpt@<domain>' at _smtp._tls.<domain> (RFC 8460 3)."
 
 
-@check("mail.tls_rpt", area="mail")
+@check(MAIL_TLS_RPT, area="mail")
 def tls_rpt(obs: MailObservation, ctx: CheckContext) -> CheckResult:
-    cid = "mail.tls_rpt"
+    cid = MAIL_TLS_RPT
     if obs.error is not None:
         return CheckResult.error(cid, obs.error)
     if obs.null_mx or not obs.real_mx:  # RFC 8460 reports on mail delivery to the domain's MX

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from domeinwacht.checks.catalogue import MAIL_RPKI_ROA_EXISTS, WEB_RPKI_ROA_EXISTS
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.checks.rpki._evidence import address_label, sources, vrp_text
@@ -72,11 +73,11 @@ def roa_exists(obs: RpkiObservation, check_id: str) -> CheckResult:
     )
 
 
-@check("web.rpki.roa_exists", area="web_rpki")
+@check(WEB_RPKI_ROA_EXISTS, area="web_rpki")
 def web_roa_exists(obs: RpkiObservation, ctx: CheckContext) -> CheckResult:
-    return roa_exists(obs, "web.rpki.roa_exists")
+    return roa_exists(obs, WEB_RPKI_ROA_EXISTS)
 
 
-@check("mail.rpki.roa_exists", area="mail_rpki")
+@check(MAIL_RPKI_ROA_EXISTS, area="mail_rpki")
 def mail_roa_exists(obs: RpkiObservation, ctx: CheckContext) -> CheckResult:
-    return roa_exists(obs, "mail.rpki.roa_exists")
+    return roa_exists(obs, MAIL_RPKI_ROA_EXISTS)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from domeinwacht.checks.catalogue import MAIL_RPKI_VALID, WEB_RPKI_VALID
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.checks.rpki._evidence import address_label, route_evidence, sources
@@ -111,11 +112,11 @@ def routes_valid(obs: RpkiObservation, check_id: str) -> CheckResult:
     )
 
 
-@check("web.rpki.valid", area="web_rpki")
+@check(WEB_RPKI_VALID, area="web_rpki")
 def web_valid(obs: RpkiObservation, ctx: CheckContext) -> CheckResult:
-    return routes_valid(obs, "web.rpki.valid")
+    return routes_valid(obs, WEB_RPKI_VALID)
 
 
-@check("mail.rpki.valid", area="mail_rpki")
+@check(MAIL_RPKI_VALID, area="mail_rpki")
 def mail_valid(obs: RpkiObservation, ctx: CheckContext) -> CheckResult:
-    return routes_valid(obs, "mail.rpki.valid")
+    return routes_valid(obs, MAIL_RPKI_VALID)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from domeinwacht.checks.catalogue import CHECK_IDS
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.checks.tls.ncsc_tls import Profile, UnknownProfileError, load_profile
@@ -116,6 +117,9 @@ def register(
     """Register ``rule`` as ``web.<family>.<name>`` and/or ``mail.<family>.<name>``."""
 
     def decorate(rule: Rule) -> Rule:
+        for prefix, wanted in (("web", web), ("mail", mail)):
+            if wanted and f"{prefix}.{family}.{name}" not in CHECK_IDS:
+                raise ValueError(f"{prefix}.{family}.{name} is not a check id of the catalogue (checks/catalogue.py)")
         if web:
             web_id = f"web.{family}.{name}"
 

@@ -7,12 +7,13 @@ whether the page reflects user input next to secrets. No Content-Encoding: pass.
 
 from __future__ import annotations
 
+from domeinwacht.checks.catalogue import WEB_HTTP_COMPRESSION
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.checks.web._common import Finding, conclude, https_findings, unusable
 from domeinwacht.observations.web import HttpResponse, WebEndpoint, WebHost, WebObservation
 
-CHECK_ID = "web.http.compression"
+CHECK_ID = WEB_HTTP_COMPRESSION
 
 
 def _judge(host: WebHost, endpoint: WebEndpoint, response: HttpResponse) -> Finding:

@@ -15,12 +15,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from domeinwacht.checks.catalogue import WEB_HEADERS_CSP
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.checks.web._common import Finding, conclude, https_findings, unusable
 from domeinwacht.observations.web import HttpResponse, WebEndpoint, WebHost, WebObservation
 
-CHECK_ID = "web.headers.csp"
+CHECK_ID = WEB_HEADERS_CSP
 
 REMEDY = (
     "Send a Content-Security-Policy header without 'unsafe-inline', 'unsafe-eval', 'unsafe-hashes', "

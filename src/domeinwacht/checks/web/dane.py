@@ -15,13 +15,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from domeinwacht.checks._dane import match_tlsa
+from domeinwacht.checks.catalogue import WEB_DANE
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.checks.web._common import Finding, conclude, https_closed, unusable
 from domeinwacht.observations.tls import TlsObservation
 from domeinwacht.observations.web import WebEndpoint, WebHost, WebObservation
 
-CHECK_ID = "web.dane"
+CHECK_ID = WEB_DANE
 
 REMEDY = (
     "Publish TLSA records at _443._tcp.<host> that match the certificate (or its issuer) every address serves "

@@ -11,15 +11,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from domeinwacht.checks.catalogue import (
+    WEB_HEADERS_REFERRER_POLICY,
+    WEB_HEADERS_X_CONTENT_TYPE_OPTIONS,
+    WEB_HEADERS_X_FRAME_OPTIONS,
+)
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.checks.web._common import Finding, conclude, https_findings, unusable
 from domeinwacht.checks.web.csp import has_frame_ancestors
 from domeinwacht.observations.web import HttpResponse, WebEndpoint, WebHost, WebObservation
 
-XFO_ID = "web.headers.x_frame_options"
-XCTO_ID = "web.headers.x_content_type_options"
-REFERRER_ID = "web.headers.referrer_policy"
+XFO_ID = WEB_HEADERS_X_FRAME_OPTIONS
+XCTO_ID = WEB_HEADERS_X_CONTENT_TYPE_OPTIONS
+REFERRER_ID = WEB_HEADERS_REFERRER_POLICY
 
 _SOURCE = "NCSC ICT-beveiligingsrichtlijnen voor webapplicaties; Internet.nl security options."
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domeinwacht.checks.catalogue import WEB_HSTS
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.checks.web._common import Finding, conclude, https_findings, unusable
 from domeinwacht.observations.web import HttpResponse, WebEndpoint, WebHost, WebObservation
 
-CHECK_ID = "web.hsts"
+CHECK_ID = WEB_HSTS
 MIN_MAX_AGE = 31_536_000  # one year: NCSC web application guidelines, Internet.nl, the hstspreload.org minimum
 _MAX_DELTA = 10**18  # larger values are clamped (avoid pathological int conversion)
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from domeinwacht.checks.catalogue import WEB_HTTPS_AVAILABLE, WEB_HTTPS_REDIRECT
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.checks.web._common import Finding, conclude, endpoints, lookup_failures, unusable
 from domeinwacht.observations.web import HttpHop, WebObservation
 
-AVAILABLE_ID = "web.https.available"
-REDIRECT_ID = "web.https.redirect"
+AVAILABLE_ID = WEB_HTTPS_AVAILABLE
+REDIRECT_ID = WEB_HTTPS_REDIRECT
 
 _WDO = (
     "Besluit beveiligingsstandaarden en -eisen Wdo / Wet digitale overheid (HTTPS and HSTS required for "

@@ -13,14 +13,15 @@ import re
 import zlib
 from difflib import SequenceMatcher
 
+from domeinwacht.checks.catalogue import WEB_IPV6_AAAA, WEB_IPV6_REACH, WEB_IPV6_SAME_CONTENT
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.checks.web._common import Finding, conclude, lookup_failures, unusable
 from domeinwacht.observations.web import HttpResponse, WebEndpoint, WebHost, WebObservation
 
-AAAA_ID = "web.ipv6.aaaa"
-REACH_ID = "web.ipv6.reach"
-SAME_ID = "web.ipv6.same_content"
+AAAA_ID = WEB_IPV6_AAAA
+REACH_ID = WEB_IPV6_REACH
+SAME_ID = WEB_IPV6_SAME_CONTENT
 
 SIMILARITY = 0.9
 _SOURCE = "Forum Standaardisatie: IPv6 is on the comply-or-explain list; Internet.nl IPv6 test."

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from domeinwacht.checks.catalogue import WEB_SECURITY_TXT
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.checks.web._common import (
@@ -22,7 +23,7 @@ from domeinwacht.checks.web._common import (
 from domeinwacht.observations.web import SecurityTxtFetch, WebObservation
 from domeinwacht.securitytxt import SecurityTxtReport, validate_security_txt
 
-CHECK_ID = "web.security_txt"
+CHECK_ID = WEB_SECURITY_TXT
 WELL_KNOWN = "/.well-known/security.txt"
 
 REMEDY = (
