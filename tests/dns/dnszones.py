@@ -32,7 +32,8 @@ import dns.rrset
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from dns.rdtypes.ANY.DNSKEY import DNSKEY
 
-from domeinwacht.net.dns import DnsTimeoutError
+from domeinwacht.lru import SharedWork
+from domeinwacht.net.dns import MAX_CACHED_VALIDATIONS, DnsTimeoutError
 from domeinwacht.net.dnssec import TrustAnchors, parse_trust_anchors
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
@@ -276,7 +277,7 @@ class FakeNet:
     """A resolver object with the ``message()``/``query()`` shape of ``net.dns.Resolver``, over ``zones``."""
 
     zones: list[Zone]
-    dnssec_cache: dict[Any, Any] = field(default_factory=dict)
+    dnssec_cache: SharedWork[tuple[Any, ...], Any]
     asked: list[tuple[str, str]] = field(default_factory=list)
     servfail: set[tuple[Name, int]] = field(default_factory=set)
     timeout: set[tuple[Name, int]] = field(default_factory=set)
@@ -286,7 +287,7 @@ class FakeNet:
 
     def __init__(self, *zones: Zone) -> None:
         self.zones = list(zones)
-        self.dnssec_cache = {}
+        self.dnssec_cache = SharedWork(max_entries=MAX_CACHED_VALIDATIONS, keep_errors=False)
         self.asked = []
         self.servfail = set()
         self.timeout = set()
@@ -298,7 +299,7 @@ class FakeNet:
     def rebuild(self) -> None:
         for zone in self.zones:
             zone.build()
-        self.dnssec_cache.clear()
+        self.dnssec_cache = SharedWork(max_entries=MAX_CACHED_VALIDATIONS, keep_errors=False)
 
     def zone(self, origin: str) -> Zone:
         return next(z for z in self.zones if z.origin == name(origin))

@@ -8,7 +8,8 @@ import pytest
 
 from domeinwacht.checks.registry import CheckContext
 from domeinwacht.checks.result import Status
-from domeinwacht.scan.executor import Evaluation, ExecutorSettings, RunEnv, run_targets
+from domeinwacht.scan.env import ScanEnv
+from domeinwacht.scan.executor import Evaluation, ExecutorSettings, run_targets
 from domeinwacht.scan.planner import Target
 from domeinwacht.scan.single import evaluate_domain
 
@@ -97,7 +98,7 @@ def test_a_crashing_observer_does_not_stop_the_run(fakescan, options, settings_f
 
 def test_the_shared_cache_keeps_at_most_max_shared_finished_probes():
     async def main():
-        env = RunEnv(max_shared=5)
+        env = ScanEnv(max_shared=5)
 
         async def value(i):
             return i
@@ -107,7 +108,7 @@ def test_the_shared_cache_keeps_at_most_max_shared_finished_probes():
         return env
 
     env = asyncio.run(main())
-    assert len(env._shared) == 5
+    assert len(env._per_name) == 5
 
 
 def test_per_address_probes_are_not_pushed_out_by_per_name_ones():
@@ -115,7 +116,7 @@ def test_per_address_probes_are_not_pushed_out_by_per_name_ones():
     runs = []
 
     async def main():
-        env = RunEnv(max_shared=5)
+        env = ScanEnv(max_shared=5)
 
         async def probe(key):
             runs.append(key)
@@ -129,7 +130,7 @@ def test_per_address_probes_are_not_pushed_out_by_per_name_ones():
 
     env = asyncio.run(main())
     assert runs.count("endpoint") == 1
-    assert len(env._shared) == 5
+    assert len(env._per_name) == 5
 
 
 def test_invalid_settings_are_refused(options):
@@ -153,21 +154,24 @@ def test_a_kept_probe_loop_shares_probes_across_runs(fakescan, options, settings
 
 
 def test_a_shared_probe_cancelled_with_its_run_is_asked_again():
+    calls = []
+
     async def main():
-        env = RunEnv()
-        never = asyncio.Event()
+        env = ScanEnv()
 
-        async def stuck():
-            await never.wait()
+        started = asyncio.Event()
 
-        waiter = asyncio.ensure_future(env.shared(("k",), stuck))
-        await asyncio.sleep(0)
-        env._shared[("k",)].cancel()
-        await asyncio.gather(waiter, return_exceptions=True)
-
-        async def value():
+        async def first_stuck_then_fresh():
+            calls.append(1)
+            started.set()
+            if len(calls) == 1:
+                await asyncio.Event().wait()
             return "fresh"
 
-        return await env.shared(("k",), value)
+        waiter = asyncio.ensure_future(env.shared(("k",), first_stuck_then_fresh))
+        await started.wait()
+        env._per_name._tasks[("k",)].cancel()
+        return await asyncio.wait_for(waiter, 5), await env.shared(("k",), first_stuck_then_fresh)
 
-    assert asyncio.run(main()) == "fresh"
+    assert asyncio.run(main()) == ("fresh", "fresh")
+    assert len(calls) == 2

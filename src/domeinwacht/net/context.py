@@ -8,7 +8,7 @@
     shared = await ctx.shared(("smtp", ip, 25), factory)      # once per run, whoever asks
 
 ``net/`` is the lowest I/O layer: it must not import the scan layer that creates the context. ``scan.env.ScanEnv``
-(and its bounded ``RunEnv``) satisfy this protocol structurally, and tests may pass any object that does; the
+satisfies this protocol structurally, and tests may pass any object that does; the
 import-linter layers contract in pyproject.toml keeps it that way.
 """
 

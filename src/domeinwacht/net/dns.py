@@ -25,9 +25,13 @@ import dns.rdataclass
 import dns.rdatatype
 import dns.rrset
 
+from domeinwacht.lru import SharedWork
 from domeinwacht.net.guard import AddressGuard, NonPublicAddressError
 
 MAX_CNAME_CHAIN = 16
+# Zones, delegations and validated RRsets kept per run by net.dnssec (least recently used dropped first): the keys
+# of the root, the TLDs and shared parents stay; a finished domain's own entries go, so a long run stays flat.
+MAX_CACHED_VALIDATIONS = 3_000
 
 
 class DnsError(Exception):
@@ -38,13 +42,6 @@ class DnsError(Exception):
         self.qname = qname
         self.rdtype = rdtype
         self.reason = reason
-
-
-class SharedWorkAbandoned(Exception):
-    """The task doing shared work (a cached question, a validation) was cancelled; waiters redo the work.
-
-    Without this, one target hitting its deadline would cancel every other target waiting on the same answer.
-    """
 
 
 class DnsTimeoutError(DnsError):
@@ -147,14 +144,20 @@ class Resolver:
 
     config: ResolverConfig = field(default_factory=ResolverConfig)
     guard: AddressGuard = field(default_factory=lambda: AddressGuard(allow_non_public=True))
-    _cache: dict[tuple[str, str, bool], asyncio.Future[dns.message.Message]] = field(default_factory=dict, repr=False)
     queries_sent: int = 0
-    # Per-run memo of DNSSEC validations (net.dnssec keys it by zone; lives and dies with this resolver).
-    dnssec_cache: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        self._sizes: dict[tuple[str, str, bool], int] = {}
-        self._cache_bytes = 0
+        # A failed question is not kept: the next asker asks again (a timeout may be transient).
+        self._cache: SharedWork[tuple[str, str, bool], dns.message.Message] = SharedWork(
+            max_entries=self.config.max_cache_entries,
+            max_weight=self.config.max_cache_bytes,
+            weigh=message_size,
+            keep_errors=False,
+        )
+        # Per-run memo of DNSSEC validations (net.dnssec keys it by zone; lives and dies with this resolver).
+        self.dnssec_cache: SharedWork[tuple[Any, ...], Any] = SharedWork(
+            max_entries=MAX_CACHED_VALIDATIONS, keep_errors=False
+        )
         servers = self.config.nameservers or system_nameservers()
         if not servers:
             raise ValueError("no DNS resolver configured and none in /etc/resolv.conf")
@@ -191,56 +194,13 @@ class Resolver:
     async def message(self, qname: str, rdtype: str, *, dnssec: bool = False) -> tuple[dns.message.Message, str]:
         """The raw response for a question (cached for the run; concurrent askers share one query)."""
         key = (qname.lower().rstrip(".") + ".", rdtype.upper(), dnssec)
-        while True:
-            future = self._cache.get(key)
-            if future is None:
-                return await self._ask_shared(key)
-            if future.done():
-                self._cache[key] = self._cache.pop(key)  # least recently used is evicted first
-            try:
-                response = await asyncio.shield(future)
-            except SharedWorkAbandoned:
-                continue  # the task that asked was cancelled (its deadline, not ours): ask again
-            return response, getattr(response, "_dw_server", "")
-
-    async def _ask_shared(self, key: tuple[str, str, bool]) -> tuple[dns.message.Message, str]:
-        self._evict(room=1)
-        future: asyncio.Future[dns.message.Message] = asyncio.get_running_loop().create_future()
-        self._cache[key] = future
-        try:
-            response = await self._ask(*key)
-        except asyncio.CancelledError:
-            self._cache.pop(key, None)
-            future.set_exception(SharedWorkAbandoned())
-            future.exception()  # mark retrieved
-            raise
-        except BaseException as exc:
-            self._cache.pop(key, None)
-            future.set_exception(exc)
-            future.exception()  # mark retrieved: the waiters see it
-            raise
-        future.set_result(response)
-        if key in self._cache:
-            self._sizes[key] = size = message_size(response)
-            self._cache_bytes += size
-            self._evict()
+        response = await self._cache.get(key, lambda: self._ask(*key))
         return response, getattr(response, "_dw_server", "")
 
     @property
     def cache_bytes(self) -> int:
         """Approximate bytes of DNS data held by the cache."""
-        return self._cache_bytes
-
-    def _evict(self, room: int = 0) -> None:
-        """Keep the cache bounded in entries and bytes: drop the least recently used finished answers."""
-        while (
-            len(self._cache) + room > self.config.max_cache_entries or self._cache_bytes > self.config.max_cache_bytes
-        ):
-            victim = next((k for k, f in self._cache.items() if f.done()), None)
-            if victim is None:
-                return
-            del self._cache[victim]
-            self._cache_bytes -= self._sizes.pop(victim, 0)
+        return self._cache.weight
 
     async def _ask(self, qname: str, rdtype: str, dnssec: bool) -> dns.message.Message:
         try:

@@ -24,7 +24,6 @@ validates the TLD once. Time is injectable (``now``) so tests and re-evaluation 
 
 from __future__ import annotations
 
-import asyncio
 import base64
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -52,8 +51,8 @@ from dns.rdtypes.ANY.NSEC import NSEC
 from dns.rdtypes.ANY.NSEC3 import NSEC3
 from dns.rdtypes.ANY.RRSIG import RRSIG
 
-from domeinwacht.lru import trim_finished
-from domeinwacht.net.dns import DnsError, SharedWorkAbandoned
+from domeinwacht.lru import SharedWork
+from domeinwacht.net.dns import MAX_CACHED_VALIDATIONS, DnsError
 from domeinwacht.observations.dnssec import DnssecResult, DnssecStatus, DsInfo, KeyInfo, ZoneLink
 
 # The root zone's key-signing keys as DS records (IANA root-anchors.xml): KSK-2017 and KSK-2024.
@@ -177,9 +176,9 @@ async def validate(
 ) -> DnssecResult:
     """Validate the ``rdtype`` RRset of ``qname`` (or its authenticated absence) from ``anchors`` down."""
     when = now or datetime.now(UTC)
-    cache: dict[Any, Any] | None = getattr(resolver, "dnssec_cache", None)
+    cache: SharedWork[tuple[Any, ...], Any] | None = getattr(resolver, "dnssec_cache", None)
     if cache is None:
-        cache = {}
+        cache = SharedWork(max_entries=MAX_CACHED_VALIDATIONS, keep_errors=False)
     validator = _Validator(resolver, anchors, when, cache, "live" if now is None else when.timestamp())
     try:
         name = dns.name.from_text(qname)
@@ -200,10 +199,6 @@ async def validate(
 
 
 # --- internals -------------------------------------------------------------------------------------------
-
-# Zones, delegations and validated RRsets kept per run (least recently used dropped first): the keys of the
-# root, the TLDs and shared parents stay; a finished domain's own entries go, so a long run stays flat.
-MAX_CACHED_VALIDATIONS = 3_000
 
 
 def _iso(timestamp: float) -> str:
@@ -286,7 +281,7 @@ class _Validator:
     source: MessageSource
     anchors: TrustAnchors
     now_dt: datetime
-    cache: dict[Any, Any]
+    cache: SharedWork[tuple[Any, ...], Any]
     epoch: float | str
     now: float = field(init=False)
     crypto_ops: int = 0
@@ -320,32 +315,7 @@ class _Validator:
         """Run ``factory(*args)`` once per key per run; concurrent callers share it."""
         # A run validates at "now" (seconds apart: one cache); an injected time gets its own entries.
         full_key = ("dnssec", id(self.anchors), self.epoch, *key)
-        while True:
-            future = self.cache.get(full_key)
-            if future is not None:
-                if future.done():
-                    self.cache[full_key] = self.cache.pop(full_key)  # least recently used is dropped first
-                try:
-                    return await asyncio.shield(future)
-                except SharedWorkAbandoned:
-                    continue  # the validation that did the work was cancelled: do it here
-            future = asyncio.get_running_loop().create_future()
-            self.cache[full_key] = future
-            try:
-                value = await factory(*args)
-            except asyncio.CancelledError:
-                self.cache.pop(full_key, None)
-                future.set_exception(SharedWorkAbandoned())
-                future.exception()
-                raise
-            except BaseException as exc:
-                self.cache.pop(full_key, None)
-                future.set_exception(exc)
-                future.exception()
-                raise
-            future.set_result(value)
-            trim_finished(self.cache, MAX_CACHED_VALIDATIONS)
-            return value
+        return await self.cache.get(full_key, lambda: factory(*args))
 
     async def ask(self, name: dns.name.Name, rdtype: int) -> tuple[dns.message.Message | None, str]:
         """The response, or None and the reason it could not be obtained."""

@@ -1,7 +1,8 @@
 """The environment of one scan run: options, the shared resolver, limits and the shared-probe cache.
 
-Every observer receives the same ``ScanEnv``. Probes that several targets need (an MX host shared by 300
-domains, a name server, one IP address) go through ``ScanEnv.shared(key, factory)`` and run once per run.
+Every observer receives the same ``ScanEnv``; it is the ``net.context.ProbeContext`` the ``net/`` clients take.
+Probes that several targets need (an MX host shared by 300 domains, a name server, one IP address) go through
+``ScanEnv.shared(key, factory)`` and run once per run (``domeinwacht.lru.SharedWork``), with bounded memory.
 """
 
 from __future__ import annotations
@@ -12,10 +13,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from domeinwacht.lru import SharedWork
 from domeinwacht.net.dns import Resolver, ResolverConfig
 from domeinwacht.net.guard import AddressGuard
 
 T = TypeVar("T")
+
+# Probes of an address (or of the whole run), small and asked for by every domain that uses the address: kept
+# in their own, larger LRU, so that the per-name probes of thousands of domains never push them out (a hosting
+# address's full TLS probe evicted and redone is ~30 handshakes, with every domain on it waiting).
+PER_ADDRESS_KINDS = frozenset(
+    {"tcp", "tls-endpoint", "smtp", "tls-mail", "dns-ns-probe", "dnssec-anchors", "dnssec-trust-anchors", "rpki-tables"}
+)
+MAX_SHARED_PER_ADDRESS = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,14 +70,22 @@ class ScanOptions:
 
 @dataclass
 class ScanEnv:
-    """Shared, per-run state. Create one per run (it holds asyncio objects: one event loop)."""
+    """Shared, per-run state. Create one per run (it holds asyncio objects: one event loop).
+
+    The shared-probe cache is bounded: at most ``max_shared`` finished per-name probes (HTTP responses, a name's
+    TLS confirmation) and ``MAX_SHARED_PER_ADDRESS`` per-address ones (``PER_ADDRESS_KINDS``) are kept; probes
+    still running are never dropped. Runs and reuses are counted in ``counters["shared.run"]`` and
+    ``counters["shared.reused"]``.
+    """
 
     options: ScanOptions = field(default_factory=ScanOptions)
+    max_shared: int = 2_000
     resolver: Resolver = field(init=False)
     guard: AddressGuard = field(init=False)
     global_limit: asyncio.Semaphore = field(init=False)
     _per_ip: dict[tuple[str, str], asyncio.Semaphore] = field(default_factory=dict, repr=False)
-    _shared: dict[tuple[Any, ...], asyncio.Task[Any]] = field(default_factory=dict, repr=False)
+    _per_name: SharedWork[tuple[Any, ...], Any] = field(init=False, repr=False)
+    _per_address: SharedWork[tuple[Any, ...], Any] = field(init=False, repr=False)
     counters: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -78,6 +96,8 @@ class ScanEnv:
             guard=AddressGuard(allow_non_public=True),
         )
         self.global_limit = asyncio.Semaphore(self.options.global_concurrency)
+        self._per_name = SharedWork(max_entries=self.max_shared)
+        self._per_address = SharedWork(max_entries=MAX_SHARED_PER_ADDRESS)
 
     def ip_limit(self, ip: str, kind: str = "any") -> asyncio.Semaphore:
         """The semaphore bounding concurrent connections to ``ip`` (``kind="smtp"`` is stricter)."""
@@ -90,14 +110,10 @@ class ScanEnv:
 
     async def shared(self, key: tuple[Any, ...], factory: Callable[[], Awaitable[T]]) -> T:
         """Run ``factory()`` once per run for ``key``; every caller gets the same result (or exception)."""
-        task = self._shared.get(key)
-        if task is None:
-
-            async def run() -> T:
-                return await factory()
-
-            task = self._shared[key] = asyncio.ensure_future(run())
-        return await asyncio.shield(task)
+        work = self._per_address if key and key[0] in PER_ADDRESS_KINDS else self._per_name
+        self.count("shared.reused" if work.holds(key) else "shared.run")
+        result: T = await work.get(key, factory)
+        return result
 
     def count(self, name: str, n: int = 1) -> None:
         """Add ``n`` to a counter (connections, handshakes, queries) reported with the results."""

@@ -4,7 +4,7 @@
 
 * Targets are pulled from the iterable only when there is room: at most ``max_in_flight`` targets are being
   observed at once, and at most ``batch_size`` finished outcomes wait for the sink. Memory therefore does not grow
-  with the number of targets (the shared-probe cache is bounded too, see ``RunEnv``).
+  with the number of targets (the shared-probe cache is bounded too, see ``ScanEnv``).
 * Connections are limited by the ``ScanEnv`` the observers use: ``global_concurrency`` in total and
   ``per_ip_concurrency`` / ``mail_per_server_concurrency`` per address.
 * Each target has a deadline: ``observe_domain`` stops its observers at ``ScanOptions.target_timeout``; an
@@ -22,13 +22,12 @@ import asyncio
 import queue
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from domeinwacht.checks.result import CheckResult
-from domeinwacht.lru import trim_finished
 from domeinwacht.scan.env import ScanEnv, ScanOptions
 from domeinwacht.scan.planner import Target
 from domeinwacht.scan.single import GROUPS, DomainObservations, observe_domain, selected_observers
@@ -95,45 +94,6 @@ class RunStats:
     with_failures: int = 0
     seconds: float = 0.0
     counters: dict[str, int] = field(default_factory=dict)
-
-
-# Probes of an address (or of the whole run), small and asked for by every domain that uses the address: kept
-# in their own, larger LRU, so that the per-name probes of thousands of domains never push them out (a hosting
-# address's full TLS probe evicted and redone is ~30 handshakes, with every domain on it waiting).
-PER_ADDRESS_KINDS = frozenset(
-    {"tcp", "tls-endpoint", "smtp", "tls-mail", "dns-ns-probe", "dnssec-anchors", "dnssec-trust-anchors", "rpki-tables"}
-)
-MAX_SHARED_PER_ADDRESS = 20_000
-
-
-@dataclass
-class RunEnv(ScanEnv):
-    """A ``ScanEnv`` whose shared-probe cache is bounded: at most ``max_shared`` finished per-name probes (HTTP
-    responses, a name's TLS confirmation) and ``MAX_SHARED_PER_ADDRESS`` per-address ones are kept.
-
-    Probes still running are never dropped (every waiter gets the one result). Reuse and runs are counted in
-    ``counters["shared.run"]`` and ``counters["shared.reused"]``.
-    """
-
-    max_shared: int = 2_000
-    _per_address: dict[tuple[Any, ...], asyncio.Task[Any]] = field(default_factory=dict, repr=False)
-
-    async def shared(self, key: tuple[Any, ...], factory: Callable[[], Awaitable[T]]) -> T:
-        per_address = bool(key) and key[0] in PER_ADDRESS_KINDS
-        cache = self._per_address if per_address else self._shared
-        task = cache.get(key)
-        if task is None or task.cancelled():  # a probe cancelled with the run that started it: ask again
-
-            async def run() -> T:
-                return await factory()
-
-            task = cache[key] = asyncio.ensure_future(run())
-            self.count("shared.run")
-            trim_finished(cache, MAX_SHARED_PER_ADDRESS if per_address else self.max_shared)
-        else:
-            cache[key] = cache.pop(key)  # most recently used last
-            self.count("shared.reused")
-        return await asyncio.shield(task)
 
 
 def _abandoned(domain: str, groups: tuple[str, ...], timeout: float) -> DomainObservations:
@@ -237,7 +197,7 @@ def run_targets(
 
 
 class ProbeLoop:
-    """An event loop in a background thread with one ``RunEnv``: where the probes of a run happen.
+    """An event loop in a background thread with one ``ScanEnv``: where the probes of a run happen.
 
     ``run_targets`` makes one per call; a Celery worker keeps one across the batches of a measurement, so a mail
     server shared by domains of different batches is still probed once per worker.
@@ -248,8 +208,8 @@ class ProbeLoop:
         self.thread = threading.Thread(target=self.loop.run_forever, name="domeinwacht-probes", daemon=True)
         self.thread.start()
 
-        async def make_env() -> RunEnv:
-            return RunEnv(options, max_shared=max_shared_probes)
+        async def make_env() -> ScanEnv:
+            return ScanEnv(options, max_shared=max_shared_probes)
 
         self.env = asyncio.run_coroutine_threadsafe(make_env(), self.loop).result()
 

@@ -4,7 +4,7 @@ Nothing here does I/O beyond reading the lines it is handed, and nothing holds a
 of names already seen (needed to drop duplicates; a few hundred bytes per name). Which probes a target needs and
 which of them are shared (one MX host for 300 domains, one name server, one IP address) is decided where the probe
 is made: observers ask ``ScanEnv.shared(key, factory)``, so a shared probe runs once per run however the targets are
-ordered (see ``executor.RunEnv`` for how that cache stays bounded).
+ordered (see ``env.ScanEnv`` for how that cache stays bounded).
 
     for batch in batched(read_domains(open("domains.txt")), 100):
         ...
