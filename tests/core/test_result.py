@@ -20,3 +20,25 @@ def test_error_result_always_carries_its_reason():
     assert result.status is Status.ERROR
     assert result.evidence["reason"] == "connection refused"
     assert result.evidence["ip"] == "192.0.2.1"
+
+
+def test_per_address_verdicts_round_trip_through_json_as_per_server_evidence():
+    from domeinwacht.checks.result import AddressVerdict
+
+    result = CheckResult(
+        "web.rpki.valid",
+        Status.FAIL,
+        "x",
+        {"addresses": []},
+        per_address=(AddressVerdict("192.0.2.1", Status.PASS), AddressVerdict("2001:db8::1", Status.FAIL)),
+    )
+    data = result.to_json()
+    assert data["evidence"]["per_server"] == {"192.0.2.1": "pass", "2001:db8::1": "fail"}
+    assert CheckResult.from_json("web.rpki.valid", data) == result
+
+
+def test_stored_evidence_that_is_not_per_server_verdicts_stays_evidence():
+    data = {"status": "pass", "summary": "x", "evidence": {"per_server": {"a": "maybe"}}}
+    result = CheckResult.from_json("web.rpki.valid", data)
+    assert result.per_address == ()
+    assert result.evidence == {"per_server": {"a": "maybe"}}

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 import yaml
 
-from domeinwacht.checks.result import CheckResult, Status
+from domeinwacht.checks.result import AddressVerdict, CheckResult, Status
 from domeinwacht.policy.profile import Level, Requirement, load, parse_profile
 from domeinwacht.policy.scoring import (
     Outcome,
@@ -276,10 +276,16 @@ def test_info_earns_the_points_the_profile_gives_it():
 def test_per_server_category_takes_the_minimum_over_servers():
     statuses = with_()
     statuses["web.rpki.roa_exists"] = CheckResult(
-        "web.rpki.roa_exists", Status.WARNING, "x", {"per_server": {"a": "pass", "b": "warning"}}
+        "web.rpki.roa_exists",
+        Status.WARNING,
+        "x",
+        per_address=(AddressVerdict("a", Status.PASS), AddressVerdict("b", Status.WARNING)),
     )
     statuses["web.rpki.valid"] = CheckResult(
-        "web.rpki.valid", Status.FAIL, "x", {"per_server": {"a": "fail", "b": "pass"}}
+        "web.rpki.valid",
+        Status.FAIL,
+        "x",
+        per_address=(AddressVerdict("a", Status.FAIL), AddressVerdict("b", Status.PASS)),
     )
     score = score_domain(statuses, TOY).internetnl
     assert score is not None
@@ -292,7 +298,10 @@ def test_per_server_category_takes_the_minimum_over_servers():
 def test_per_server_minimum_picks_the_worst_server():
     statuses = with_()
     statuses["web.rpki.valid"] = CheckResult(
-        "web.rpki.valid", Status.FAIL, "x", {"per_server": {"a": "pass", "b": "fail"}}
+        "web.rpki.valid",
+        Status.FAIL,
+        "x",
+        per_address=(AddressVerdict("a", Status.PASS), AddressVerdict("b", Status.FAIL)),
     )
     score = score_domain(statuses, TOY).internetnl
     assert score is not None

@@ -25,7 +25,9 @@ def result_sets(draw: st.DrawFn) -> dict[str, CheckResult]:
         if check_id in PER_SERVER and draw(st.booleans()):
             servers = draw(st.lists(st.sampled_from(SERVERS), unique=True, min_size=1))
             evidence["per_server"] = {s: draw(st.sampled_from(Status)).value for s in servers}
-        out[check_id] = CheckResult(check_id, status, "generated", evidence)
+        out[check_id] = CheckResult.from_json(
+            check_id, {"status": status.value, "summary": "generated", "evidence": evidence}
+        )
     return out
 
 
@@ -57,10 +59,13 @@ def test_turning_a_fail_into_a_pass_never_lowers_a_percentage(statuses, data):
     assume(failing)
     check_id = data.draw(st.sampled_from(failing))
     before = score_domain(statuses, PROFILE)
-    evidence = dict(statuses[check_id].evidence)
+    evidence = statuses[check_id].evidence_json()
     if "per_server" in evidence:
         evidence["per_server"] = dict.fromkeys(evidence["per_server"], "pass")
-    improved = {**statuses, check_id: CheckResult(check_id, Status.PASS, "fixed", evidence)}
+    improved = {
+        **statuses,
+        check_id: CheckResult.from_json(check_id, {"status": "pass", "summary": "fixed", "evidence": evidence}),
+    }
     after = score_domain(improved, PROFILE)
     old, new = percentages(before), percentages(after)
     assert old.keys() <= new.keys()  # a server with nothing scored before may get a percentage now

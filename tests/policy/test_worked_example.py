@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from domeinwacht.checks.catalogue import CHECK_IDS
-from domeinwacht.checks.result import CheckResult, Status
+from domeinwacht.checks.result import CheckResult
 from domeinwacht.policy.scoring import Outcome, Severity, TrafficLight, score_domain, score_organisation
 
 V4, V6 = "192.0.2.10", "2001:db8::10"
@@ -33,7 +33,10 @@ def domain_results(exceptions=EXCEPTIONS) -> dict[str, CheckResult]:
         if check_id.startswith("hygiene."):
             continue
         status, evidence = exceptions.get(check_id, ("pass", {}))
-        out[check_id] = CheckResult(check_id, Status(status), f"{check_id}: {status}", evidence)
+        # as stored: the per-server verdicts in the evidence JSON
+        out[check_id] = CheckResult.from_json(
+            check_id, {"status": status, "summary": f"{check_id}: {status}", "evidence": evidence}
+        )
     return out
 
 

@@ -71,7 +71,7 @@ def test_roa_exists_warns_naming_each_uncovered_address():
     assert "198.51.100.7" in result.summary
     assert "192.0.2.1" not in result.summary
     assert result.remedy is not None
-    assert result.evidence["per_server"] == {"192.0.2.1": "pass", "198.51.100.7": "warning"}
+    assert result.to_json()["evidence"]["per_server"] == {"192.0.2.1": "pass", "198.51.100.7": "warning"}
 
 
 def test_roa_exists_is_error_without_vrp_data():
@@ -115,7 +115,7 @@ def test_valid_fails_for_a_not_found_route():
     result = routes_valid(observation("192.0.2.1", "198.51.100.9"), "web.rpki.valid")
     assert result.status is Status.FAIL
     assert "198.51.100.0/24 from AS64502: not covered by any ROA" in result.summary
-    assert result.evidence["per_server"] == {"192.0.2.1": "pass", "198.51.100.9": "fail"}
+    assert result.to_json()["evidence"]["per_server"] == {"192.0.2.1": "pass", "198.51.100.9": "fail"}
 
 
 def test_valid_fails_for_a_route_longer_than_max_length():

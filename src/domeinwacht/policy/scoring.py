@@ -367,17 +367,8 @@ def _points(check: ScoredCheck, status: Status) -> tuple[int, int]:
 
 
 def _per_server(result: CheckResult) -> Mapping[str, Status] | None:
-    """The per-server statuses a check put in ``evidence["per_server"]`` (``{server: status}``), if any."""
-    raw = result.evidence.get("per_server") if isinstance(result.evidence, Mapping) else None
-    if not isinstance(raw, Mapping) or not raw:
-        return None
-    statuses: dict[str, Status] = {}
-    for server, value in raw.items():
-        try:
-            statuses[str(server)] = Status(value)
-        except ValueError:
-            return None  # not our convention: fall back to the check's own status
-    return statuses
+    """The per-address verdicts of a check (``{address: status}``), if it judged addresses one by one."""
+    return {v.address: v.status for v in result.per_address} or None
 
 
 def _percentage(earned: int, maximum: int) -> int | None:

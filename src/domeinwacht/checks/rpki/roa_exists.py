@@ -11,7 +11,7 @@ from typing import Any
 
 from domeinwacht.checks.catalogue import MAIL_RPKI_ROA_EXISTS, WEB_RPKI_ROA_EXISTS
 from domeinwacht.checks.registry import CheckContext, check
-from domeinwacht.checks.result import CheckResult, Status
+from domeinwacht.checks.result import AddressVerdict, CheckResult, Status
 from domeinwacht.checks.rpki._evidence import address_label, sources, vrp_text
 from domeinwacht.observations.rpki import RpkiObservation
 
@@ -39,12 +39,12 @@ def roa_exists(obs: RpkiObservation, check_id: str) -> CheckResult:
         reasons = "; ".join(f"{address_label(a)}: {a.error}" for a in broken)
         return CheckResult.error(check_id, f"Could not look up {reasons}", **sources(obs))
     addresses: list[dict[str, Any]] = []
-    per_server: dict[str, str] = {}
+    per_address: list[AddressVerdict] = []
     uncovered: list[str] = []
     for address in obs.addresses:
         covered = bool(address.roas)
         status = Status.PASS if covered else Status.WARNING
-        per_server[address.ip] = status.value
+        per_address.append(AddressVerdict(address.ip, status))
         addresses.append(
             {
                 "ip": address.ip,
@@ -55,13 +55,14 @@ def roa_exists(obs: RpkiObservation, check_id: str) -> CheckResult:
         )
         if not covered:
             uncovered.append(address_label(address))
-    evidence = {"addresses": addresses, "per_server": per_server, **sources(obs)}
+    evidence = {"addresses": addresses, **sources(obs)}
     if not uncovered:
         return CheckResult(
             check_id,
             Status.PASS,
             f"Every tested address ({len(obs.addresses)}) is covered by a ROA.",
             evidence,
+            per_address=tuple(per_address),
         )
     listed = ", ".join(uncovered)
     return CheckResult(
@@ -70,6 +71,7 @@ def roa_exists(obs: RpkiObservation, check_id: str) -> CheckResult:
         f"{len(uncovered)} of {len(obs.addresses)} addresses are not covered by any ROA: {listed}.",
         evidence,
         REMEDY.format(addresses=listed),
+        per_address=tuple(per_address),
     )
 
 

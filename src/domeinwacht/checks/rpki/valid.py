@@ -15,7 +15,7 @@ from typing import Any
 
 from domeinwacht.checks.catalogue import MAIL_RPKI_VALID, WEB_RPKI_VALID
 from domeinwacht.checks.registry import CheckContext, check
-from domeinwacht.checks.result import CheckResult, Status
+from domeinwacht.checks.result import AddressVerdict, CheckResult, Status
 from domeinwacht.checks.rpki._evidence import address_label, route_evidence, sources
 from domeinwacht.observations.rpki import RouteValidation, RovState, RpkiObservation
 
@@ -55,12 +55,12 @@ def routes_valid(obs: RpkiObservation, check_id: str) -> CheckResult:
         reasons = "; ".join(f"{address_label(a)}: {a.error}" for a in broken)
         return CheckResult.error(check_id, f"Could not look up {reasons}", **sources(obs))
     addresses: list[dict[str, Any]] = []
-    per_server: dict[str, str] = {}
+    per_address: list[AddressVerdict] = []
     by_state: dict[RovState, dict[str, RouteValidation]] = {state: {} for state in RovState}
     unrouted: list[str] = []
     for address in obs.addresses:
         status = Status.worst(_status(r) for r in address.routes)  # not_applicable without routes
-        per_server[address.ip] = status.value
+        per_address.append(AddressVerdict(address.ip, status))
         addresses.append(
             {
                 "ip": address.ip,
@@ -74,7 +74,7 @@ def routes_valid(obs: RpkiObservation, check_id: str) -> CheckResult:
             unrouted.append(address_label(address))
         for route in address.routes:
             by_state[route.state][_route_label(route)] = route
-    evidence: dict[str, Any] = {"addresses": addresses, "per_server": per_server, **sources(obs)}
+    evidence: dict[str, Any] = {"addresses": addresses, **sources(obs)}
     if unrouted:
         evidence["unrouted"] = unrouted
     routed = len(obs.addresses) - len(unrouted)
@@ -84,6 +84,7 @@ def routes_valid(obs: RpkiObservation, check_id: str) -> CheckResult:
             Status.NOT_APPLICABLE,
             "No announced route covers any tested address" + (f" ({', '.join(unrouted)})." if unrouted else "."),
             evidence,
+            per_address=tuple(per_address),
         )
     remedies = []
     problems = []
@@ -102,6 +103,7 @@ def routes_valid(obs: RpkiObservation, check_id: str) -> CheckResult:
             Status.PASS,
             f"Every announced route to the {routed} routed address(es) is RPKI-valid.",
             evidence,
+            per_address=tuple(per_address),
         )
     return CheckResult(
         check_id,
@@ -109,6 +111,7 @@ def routes_valid(obs: RpkiObservation, check_id: str) -> CheckResult:
         "Not every announced route is RPKI-valid: " + "; ".join(problems) + ".",
         evidence,
         " ".join(remedies),
+        per_address=tuple(per_address),
     )
 
 

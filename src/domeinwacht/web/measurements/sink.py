@@ -67,7 +67,7 @@ class DatabaseSink:
                 check_id=check_id,
                 status=result.status.value,
                 summary=result.summary,
-                evidence=to_jsonable(dict(result.evidence)),
+                evidence=to_jsonable(result.evidence_json()),
                 remedy=result.remedy,
             )
             for row, outcome in zip(created, todo, strict=True)
