@@ -9,7 +9,7 @@ for d in src tests bench; do [ -d "$d" ] && lint_dirs+=("$d"); done
 echo "== ruff"
 ruff check "${lint_dirs[@]}"
 ruff format --check "${lint_dirs[@]}"
-echo "== mypy (core)"
+echo "== mypy (strict, everything but migrations)"
 mypy
 echo "== import-linter (the layers of docs/ARCHITECTURE.md)"
 lint-imports --no-cache

@@ -117,6 +117,7 @@ class _ChildQuerySet(models.QuerySet[Any]):
 
 class _ChildModel(models.Model):
     measurement: models.ForeignKey[Measurement, Measurement]
+    measurement_id: int
 
     objects = _ChildQuerySet.as_manager()
 

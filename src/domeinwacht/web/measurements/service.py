@@ -96,7 +96,7 @@ def settings_to_json(settings: ExecutorSettings) -> dict[str, Any]:
 
 def settings_from_json(data: Mapping[str, Any]) -> ExecutorSettings:
     names = {f.name for f in dataclasses.fields(ExecutorSettings)}
-    kwargs = {k: (tuple(v) if isinstance(v, list) else v) for k, v in data.items() if k in names}
+    kwargs: dict[str, Any] = {k: (tuple(v) if isinstance(v, list) else v) for k, v in data.items() if k in names}
     return ExecutorSettings(**kwargs)
 
 

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
-from domeinwacht.web.register.models import Domain, Organisation
+from domeinwacht.web.register.models import Domain, Host, Organisation, Tag
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
-    successor = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    domains = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
+    successor: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    # DRF's metaclass moves declared fields off the class; only the type checker sees this shadow Field.parent.
+    parent: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="slug", read_only=True
+    )
+    domains: serializers.SlugRelatedField[Domain] = serializers.SlugRelatedField(
+        slug_field="name", many=True, read_only=True
+    )
 
     class Meta:
         model = Organisation
@@ -33,11 +42,13 @@ class OrganisationSerializer(serializers.ModelSerializer):
         )
 
 
-class DomainSerializer(serializers.ModelSerializer):
-    owner = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+class DomainSerializer(serializers.ModelSerializer[Domain]):
+    owner: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     display_name = serializers.CharField(read_only=True)
-    tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
-    hosts = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    tags: serializers.SlugRelatedField[Tag] = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    hosts: serializers.SlugRelatedField[Host] = serializers.SlugRelatedField(
+        slug_field="name", many=True, read_only=True
+    )
 
     class Meta:
         model = Domain
@@ -55,7 +66,7 @@ class DomainSerializer(serializers.ModelSerializer):
         )
 
 
-class LookupOrganisationSerializer(serializers.Serializer):
+class LookupOrganisationSerializer(serializers.Serializer[Any]):
     """Documents the lookup body for the OpenAPI schema; the body itself is built by lookup_payload."""
 
     slug = serializers.CharField()
@@ -67,7 +78,7 @@ class LookupOrganisationSerializer(serializers.Serializer):
     active = serializers.BooleanField()
 
 
-class LookupDomainSerializer(serializers.Serializer):
+class LookupDomainSerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
     display_name = serializers.CharField()
     status = serializers.CharField()
@@ -75,7 +86,7 @@ class LookupDomainSerializer(serializers.Serializer):
     verification_state = serializers.CharField()
 
 
-class LookupSerializer(serializers.Serializer):
+class LookupSerializer(serializers.Serializer[Any]):
     host = serializers.CharField()
     host_display = serializers.CharField()
     host_registered = serializers.BooleanField()
@@ -83,7 +94,7 @@ class LookupSerializer(serializers.Serializer):
     organisation = LookupOrganisationSerializer()
 
 
-class LookupErrorSerializer(serializers.Serializer):
+class LookupErrorSerializer(serializers.Serializer[Any]):
     error = serializers.CharField()
     detail = serializers.CharField()
     host = serializers.CharField()

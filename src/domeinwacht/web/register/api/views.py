@@ -31,7 +31,7 @@ def lookup(request: Request) -> Response:
     return Response(body, status=status)
 
 
-class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+class OrganisationViewSet(viewsets.ReadOnlyModelViewSet[Organisation]):
     """Organisations in the register (open data)."""
 
     serializer_class = OrganisationSerializer
@@ -39,7 +39,7 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Organisation.objects.select_related("successor", "parent").prefetch_related("domains").order_by("slug")
 
 
-class DomainViewSet(viewsets.ReadOnlyModelViewSet):
+class DomainViewSet(viewsets.ReadOnlyModelViewSet[Domain]):
     """Domains in the register (open data)."""
 
     serializer_class = DomainSerializer
