@@ -12,9 +12,9 @@ import os
 from collections.abc import Mapping, Sequence
 
 from domeinwacht.net.tls import probe_tls
-from domeinwacht.net.tls._registry import SUITES, TLS10, TLS11, TLS12
 from domeinwacht.observations.tls import TlsObservation
 from domeinwacht.scan.env import ScanEnv, ScanOptions
+from domeinwacht.tls_registry import SUITES, TLS10, TLS11, TLS12
 
 AES128_SHA = 0x002F
 AES256_SHA = 0x0035

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from domeinwacht.net.tls import SUITES, SUITES_BY_NAME, signature_hash, suites_for_version
-from domeinwacht.net.tls._registry import TLS10, TLS12, TLS13, parse_suite_name
+from domeinwacht.tls_registry import TLS10, TLS12, TLS13, parse_suite_name
 
 
 def test_the_registry_holds_the_suites_openssl_knows_and_the_legacy_ones() -> None:

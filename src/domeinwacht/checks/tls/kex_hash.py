@@ -10,8 +10,8 @@ from domeinwacht.checks.registry import CheckContext
 from domeinwacht.checks.result import Status
 from domeinwacht.checks.tls._common import Verdict, not_measured, profile_of, register
 from domeinwacht.checks.tls.ncsc_tls import classify_hash, status_for
-from domeinwacht.net.tls import SUITES_BY_NAME
 from domeinwacht.observations.tls import TlsObservation
+from domeinwacht.tls_registry import SUITES_BY_NAME
 
 
 @register("kex_hash")

@@ -16,8 +16,8 @@ from typing import Any, Final, Literal, cast
 import yaml
 
 from domeinwacht.checks.result import Status
-from domeinwacht.net.tls import SUITES_BY_NAME, CipherSuite
 from domeinwacht.observations.tls import DhParams
+from domeinwacht.tls_registry import SUITES_BY_NAME, CipherSuite
 
 Classification = Literal["good", "sufficient", "phase_out", "insufficient"]
 CLASSES: Final[tuple[Classification, ...]] = ("good", "sufficient", "phase_out", "insufficient")

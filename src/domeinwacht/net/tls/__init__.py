@@ -11,7 +11,9 @@ Public API::
 """
 
 from domeinwacht.net.tls._prober import KNOWN_DH_PRIMES, dh_params, group_name, probe_tls, probe_tls_name
-from domeinwacht.net.tls._registry import (
+from domeinwacht.net.tls._session import ProbeError, StartTls
+from domeinwacht.net.tls._wire import TlsProtocolError
+from domeinwacht.tls_registry import (
     GROUPS,
     SIGNATURE_SCHEMES,
     SUITES,
@@ -21,8 +23,6 @@ from domeinwacht.net.tls._registry import (
     signature_hash,
     suites_for_version,
 )
-from domeinwacht.net.tls._session import ProbeError, StartTls
-from domeinwacht.net.tls._wire import TlsProtocolError
 
 __all__ = [
     "GROUPS",

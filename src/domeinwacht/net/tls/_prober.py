@@ -46,7 +46,19 @@ from domeinwacht.net.context import ProbeContext
 from domeinwacht.net.guard import NonPublicAddressError
 from domeinwacht.net.tls import _wire as w
 from domeinwacht.net.tls._crypto import resumption_psk
-from domeinwacht.net.tls._registry import (
+from domeinwacht.net.tls._renegotiation import client_renegotiation, renegotiation_suite
+from domeinwacht.net.tls._session import (
+    Flight12,
+    Flight13,
+    ProbeError,
+    Refused,
+    StartTls,
+    Target,
+    hello12,
+    hello13,
+)
+from domeinwacht.observations.tls import DhParams, TlsObservation, VersionSuites
+from domeinwacht.tls_registry import (
     ALL_SIGNATURE_SCHEMES,
     GROUPS,
     SHA1_ONLY_SCHEMES,
@@ -64,18 +76,6 @@ from domeinwacht.net.tls._registry import (
     signature_hash,
     suites_for_version,
 )
-from domeinwacht.net.tls._renegotiation import client_renegotiation, renegotiation_suite
-from domeinwacht.net.tls._session import (
-    Flight12,
-    Flight13,
-    ProbeError,
-    Refused,
-    StartTls,
-    Target,
-    hello12,
-    hello13,
-)
-from domeinwacht.observations.tls import DhParams, TlsObservation, VersionSuites
 
 # SHA-256 of well-known DH primes (big-endian p): RFC 7919, RFC 3526, RFC 5114.
 KNOWN_DH_PRIMES: dict[str, str] = {

@@ -20,8 +20,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM, ChaCha20Poly1305
 
 from domeinwacht.net.tls import _wire as w
 from domeinwacht.net.tls._crypto import KEY_SHARE_GROUPS, KeyShare
-from domeinwacht.net.tls._registry import ALL_SIGNATURE_SCHEMES, SUITES, TLS12
 from domeinwacht.net.tls._session import Refused, Target, alert_name, connect, ignorable_warning
+from domeinwacht.tls_registry import ALL_SIGNATURE_SCHEMES, SUITES, TLS12
 
 HT_CLIENT_KEY_EXCHANGE = 16
 

@@ -25,7 +25,7 @@ from domeinwacht.net.tls._crypto import (
     Transcript,
     make_key,
 )
-from domeinwacht.net.tls._registry import ALERTS, SSL3, SUITES, TLS13
+from domeinwacht.tls_registry import ALERTS, SSL3, SUITES, TLS13
 
 StartTls = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
-from domeinwacht.net.tls._registry import TLS12
+from domeinwacht.tls_registry import TLS12
 
 # Record content types (RFC 8446 5.1).
 CHANGE_CIPHER_SPEC: Final = 20

@@ -1,6 +1,8 @@
-"""IANA registries the prober speaks: cipher suites, named groups, signature schemes, versions.
+"""IANA registries of TLS: cipher suites, named groups, signature schemes, versions.
 
-The suite list is data (``suites.json``: IANA code -> IANA name, 266 suites: everything OpenSSL knows plus
+Pure reference data (a leaf module): the prober (``net/tls``) speaks them, the TLS checks and the NCSC tables
+(``checks/tls``) name and classify them, without importing the prober. The suite list is data
+(``tls_suites.json``: IANA code -> IANA name, 266 suites: everything OpenSSL knows plus
 the static-DH, export, PSK and SRP suites nobody should accept). Key exchange, authentication, cipher and MAC
 are derived from the IANA name, whose grammar is regular: ``TLS_<kex>_WITH_<cipher>_<mac>`` (TLS ≤ 1.2) and
 ``TLS_<aead>_<hash>`` (TLS 1.3).
@@ -150,7 +152,7 @@ def parse_suite_name(code: int, name: str) -> CipherSuite:
 
 
 def _load_suites() -> dict[int, CipherSuite]:
-    raw = json.loads(resources.files(__package__).joinpath("suites.json").read_text("utf-8"))
+    raw = json.loads(resources.files(__package__).joinpath("tls_suites.json").read_text("utf-8"))
     return {int(code, 16): parse_suite_name(int(code, 16), name) for code, name in raw.items()}
 
 
