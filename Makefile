@@ -14,4 +14,4 @@ lint: bootstrap
 	scripts/test.sh --lint-only
 
 clean:
-	rm -rf .venv var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .venv var .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
