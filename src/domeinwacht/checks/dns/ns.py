@@ -12,8 +12,7 @@ from typing import Any
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.observations.dns import DnsObservation, NameServer, NsProbe
-
-_REFUSED_BY_GUARD = "refusing to connect"
+from domeinwacht.observations.refusal import refused_by_guard
 
 
 def _where(probe: NsProbe) -> str:
@@ -26,7 +25,7 @@ def _outcome(probe: NsProbe) -> str:
         return "ok"
     if probe.answered:
         return "lame"
-    if _REFUSED_BY_GUARD in probe.error:
+    if refused_by_guard(probe.error):
         return "untested"
     return "unreachable"
 

@@ -329,10 +329,15 @@ async def _tls_probes(env: ScanEnv, hosts: list[MxHost]) -> tuple[TlsObservation
     """One TLS probe per MX address (port 25 after STARTTLS), shared across the run."""
     probe_tls = _tls_prober()
     jobs: list[Awaitable[TlsObservation]] = []
+    unseen: list[TlsObservation] = []
     for host in hosts:
         for smtp in host.smtp:
             jobs.append(_tls_probe(env, probe_tls, host.name, smtp))
-    return tuple(await asyncio.gather(*jobs))
+        if host.name and host.error is not None and not host.smtp:
+            # Its addresses were never learned: "not measured", which an empty area cannot say.
+            reason = f"address lookup of {host.name} failed: {host.error}"
+            unseen.append(TlsObservation("", SMTP_PORT, host.name, "mail", error=reason))
+    return tuple(await asyncio.gather(*jobs)) + tuple(unseen)
 
 
 async def _tls_probe(env: ScanEnv, probe_tls: ProbeTls | None, host: str, smtp: SmtpProbe) -> TlsObservation:
