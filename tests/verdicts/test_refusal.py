@@ -137,3 +137,33 @@ def test_a_failed_mx_address_lookup_makes_the_mail_tls_and_ipv6_checks_errors_na
     for check_id, result in affected(results, ("mail.tls.", "mail.cert.", "mail.ipv6.")).items():
         assert result.status is Status.ERROR, (check_id, result)
         assert "mx.example.nl" in result.summary and "SERVFAIL" in result.summary, (check_id, result)
+
+
+APEX_LOOP = {
+    ("example.nl", "CNAME"): ["loop-b.example.org."],
+    ("loop-b.example.org", "CNAME"): ["example.nl."],
+    ("www.example.nl", "CNAME"): ["loop-b.example.org."],
+}
+LOOP = "example.nl -> loop-b.example.org -> example.nl"
+
+
+def test_a_cname_loop_at_the_apex_makes_the_spf_checks_errors_naming_the_loop():
+    results, _ = observe(APEX_LOOP, "mail")
+    for check_id in ("mail.spf.exists", "mail.spf.policy"):
+        assert results[check_id].status is Status.ERROR, results[check_id]
+        assert f"CNAME loop for TXT example.nl: {LOOP}" in results[check_id].summary
+
+
+def test_a_failed_mx_lookup_makes_every_mx_dependent_check_an_error_naming_the_loop():
+    results, _ = observe(APEX_LOOP, "mail")
+    prefixes = ("mail.mx", "mail.tls.", "mail.cert.", "mail.starttls.", "mail.ipv6.", "mail.mta_sts", "mail.tls_rpt")
+    for check_id, result in affected(results, prefixes).items():
+        assert result.status is Status.ERROR, (check_id, result)
+        assert f"CNAME loop {LOOP}" in result.summary, (check_id, result)
+
+
+def test_a_cname_loop_at_the_web_hosts_is_an_error_naming_the_loop():
+    results, _ = observe(APEX_LOOP, "web")
+    for check_id, result in affected(results, ("web.https.", "web.tls.", "web.cert.")).items():
+        assert result.status is Status.ERROR, (check_id, result)
+        assert "CNAME loop: example.nl -> loop-b.example.org -> example.nl" in result.summary, (check_id, result)

@@ -71,6 +71,8 @@ async def observe_mail(domain: str, env: ScanEnv) -> dict[str, Any]:
     spf, dmarc, dkim = spf_task.result(), dmarc_task.result(), dkim_task.result()
     mta_sts, tls_rpt, dnssec = sts_task.result(), rpt_task.result(), dnssec_task.result()
     tls = await _tls_probes(env, hosts)
+    if mx_error is not None:  # the MX hosts are unknown, so their TLS is "not measured", not "nothing to judge"
+        tls += (TlsObservation("", SMTP_PORT, domain, "mail", error=f"MX lookup failed: {mx_error}"),)
     # CHECKS.md mail.rpki.*: every MX address and the domain's name servers.
     named = {ip: host.name for host in hosts for ip in (*host.ipv4, *host.ipv6)}
     for ip, name in (await _ns_addresses(env, domain)).items():
@@ -102,6 +104,8 @@ async def _mx_records(env: ScanEnv, domain: str) -> tuple[str, str | None, list[
         answer = await env.resolver.query(domain, "MX")
     except DnsError as exc:
         return "", exc.reason, []
+    if answer.rcode == "CNAME_LOOP":
+        return answer.rcode, f"MX lookup of {domain}: CNAME loop {' -> '.join(answer.cname_chain)}", []
     if answer.rcode not in ("NOERROR", "NXDOMAIN"):
         return answer.rcode, f"MX lookup of {domain} answered {answer.rcode}", []
     records: list[tuple[int, str]] = []
@@ -117,6 +121,8 @@ async def _addresses(env: ScanEnv, name: str, rdtype: str) -> tuple[tuple[str, .
         answer = await env.resolver.query(name, rdtype)
     except DnsError as exc:
         return (), exc.reason
+    if answer.rcode == "CNAME_LOOP":
+        return (), f"{rdtype} lookup of {name}: CNAME loop {' -> '.join(answer.cname_chain)}"
     if answer.rcode not in ("NOERROR", "NXDOMAIN"):
         return (), f"{rdtype} lookup of {name} answered {answer.rcode}"
     return answer.records, None
