@@ -26,6 +26,7 @@ from domeinwacht.mail.tlsrpt import is_tlsrpt_record, parse_tlsrpt
 from domeinwacht.net.dns import DnsError
 from domeinwacht.net.smtp import shared_probe_smtp, starttls_preamble
 from domeinwacht.observations.mail import (
+    MAX_MX_HOSTS,
     DkimObservation,
     DkimSelector,
     DmarcObservation,
@@ -56,6 +57,9 @@ async def observe_mail(domain: str, env: ScanEnv) -> dict[str, Any]:
     domain = domain.rstrip(".").lower()
     dns = ResolverSpfDns(env.resolver)
     mx_rcode, mx_error, mx_records = await _mx_records(env, domain)
+    # Bounded work per domain: the first MAX_MX_HOSTS by preference are probed, the rest only listed.
+    not_probed = tuple(f"{pref} {name or '.'}" for pref, name in mx_records[MAX_MX_HOSTS:])
+    mx_records = mx_records[:MAX_MX_HOSTS]
     has_address = False
     if not mx_records and mx_error is None:
         has_address = any([(await _addresses(env, domain, "A"))[0], (await _addresses(env, domain, "AAAA"))[0]])
@@ -92,6 +96,7 @@ async def observe_mail(domain: str, env: ScanEnv) -> dict[str, Any]:
         mta_sts=mta_sts,
         tls_rpt=tls_rpt,
         smtp_connections=connections,
+        mx_not_probed=not_probed,
     )
     return {"mail": mail, "mail_tls": tls, "mail_rpki": rpki}
 
