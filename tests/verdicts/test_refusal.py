@@ -8,7 +8,9 @@ refuses the loopback addresses the zone publishes, so no connection is attempted
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -58,10 +60,10 @@ WEB_CONNECTION_CHECKS = (
 MAIL_CONNECTION_CHECKS = ("mail.starttls.", "mail.ipv6.reach", "mail.tls.", "mail.cert.")
 
 
-def observe(zone: Zone, group: str) -> tuple[dict[str, CheckResult], Mapping[str, int]]:
+def observe(zone: Zone, group: str, **extra: Any) -> tuple[dict[str, CheckResult], Mapping[str, int]]:
     async def run() -> tuple[dict[str, CheckResult], Mapping[str, int]]:
         async with running(zone) as resolver:
-            options = ScanOptions(resolver=(resolver,), target_timeout=20, connect_timeout=2, io_timeout=2)
+            options = ScanOptions(resolver=(resolver,), target_timeout=20, connect_timeout=2, io_timeout=2, **extra)
             env = ScanEnv(options)
             observer = observe_web if group == "web" else observe_mail
             areas: dict[str, Any] = await observer("example.nl", env)
@@ -167,3 +169,25 @@ def test_a_cname_loop_at_the_web_hosts_is_an_error_naming_the_loop():
     for check_id, result in affected(results, ("web.https.", "web.tls.", "web.cert.")).items():
         assert result.status is Status.ERROR, (check_id, result)
         assert "CNAME loop: example.nl -> loop-b.example.org -> example.nl" in result.summary, (check_id, result)
+
+
+@pytest.fixture
+def rpki_data(tmp_path: Path) -> dict[str, Path]:
+    vrps, routes = tmp_path / "json", tmp_path / "pfx2as.txt"
+    vrps.write_text(json.dumps({"roas": [{"asn": "AS64500", "prefix": "192.0.2.0/24", "maxLength": 24}]}))
+    routes.write_text("192.0.2.0/24 64500\n")
+    return {"vrp_file": vrps, "pfx2as_file": routes}
+
+
+def test_with_rpki_data_a_failed_address_lookup_makes_the_web_rpki_checks_errors_naming_it(rpki_data):
+    results, _ = observe(UNRESOLVABLE, "web", **rpki_data)
+    for check_id in ("web.rpki.roa_exists", "web.rpki.valid"):
+        assert results[check_id].status is Status.ERROR, results[check_id]
+        assert "example.nl: A lookup of example.nl failed: the resolver answered SERVFAIL" in results[check_id].summary
+
+
+def test_with_rpki_data_a_failed_mx_lookup_makes_the_mail_rpki_checks_errors_naming_it(rpki_data):
+    results, _ = observe(APEX_LOOP, "mail", **rpki_data)
+    for check_id in ("mail.rpki.roa_exists", "mail.rpki.valid"):
+        assert results[check_id].status is Status.ERROR, results[check_id]
+        assert f"MX lookup failed: MX lookup of example.nl: CNAME loop {LOOP}" in results[check_id].summary

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -40,7 +41,7 @@ from domeinwacht.observations.mail import (
     TlsRptObservation,
     TxtLookup,
 )
-from domeinwacht.observations.rpki import RpkiObservation
+from domeinwacht.observations.rpki import IpRpki, RpkiObservation
 from domeinwacht.observations.tls import TlsObservation
 from domeinwacht.scan.env import ScanEnv
 from domeinwacht.scan.observe import observer
@@ -82,6 +83,11 @@ async def observe_mail(domain: str, env: ScanEnv) -> dict[str, Any]:
     for ip, name in (await _ns_addresses(env, domain)).items():
         named.setdefault(ip, name)
     rpki = await _rpki(env, list(named), named)
+    # An MX set or MX address we could not look up is "could not look up" for RPKI, not "no address to test".
+    unseen = [IpRpki("", domain, error=f"MX lookup failed: {mx_error}")] if mx_error is not None else []
+    unseen += [IpRpki("", h.name, error=h.error) for h in hosts if h.name and h.error is not None and not h.smtp]
+    if unseen:
+        rpki = replace(rpki, addresses=rpki.addresses + tuple(unseen))
     connections = sum(p.connections for h in hosts for p in h.smtp) + sum(t.connections for t in tls)
     mail = MailObservation(
         domain=domain,

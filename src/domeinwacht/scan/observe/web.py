@@ -42,7 +42,7 @@ from domeinwacht.net.dnssec import TrustAnchorError, TrustAnchors, load_trust_an
 from domeinwacht.net.guard import NonPublicAddressError, is_refusal
 from domeinwacht.net.http import HttpClient, HttpError, HttpLimits, env_limiter, probe_tcp
 from domeinwacht.net.tls import probe_tls, probe_tls_name
-from domeinwacht.observations.rpki import RpkiObservation
+from domeinwacht.observations.rpki import IpRpki, RpkiObservation
 from domeinwacht.observations.tls import TlsObservation
 from domeinwacht.observations.web import (
     PAGE_BODY_CAP,
@@ -459,10 +459,15 @@ async def observe_web(
     )
     # A host whose A or AAAA lookup failed has addresses we never saw: its TLS is "not measured", which an
     # empty area cannot say (the checks would read it as "no endpoint to judge").
-    for name, (a, aaaa) in zip(names, lookups, strict=True):
-        failed = "; ".join(f"{x.rdtype} lookup of {name} failed: {x.error}" for x in (a, aaaa) if x.error is not None)
-        if failed:
-            tls += (TlsObservation("", ports[1], name, "web", error=failed),)
+    unresolved = {
+        name: "; ".join(f"{x.rdtype} lookup of {name} failed: {x.error}" for x in (a, aaaa) if x.error is not None)
+        for name, (a, aaaa) in zip(names, lookups, strict=True)
+        if a.error is not None or aaaa.error is not None
+    }
+    tls += tuple(TlsObservation("", ports[1], name, "web", error=failed) for name, failed in unresolved.items())
+    if unresolved:  # the same for RPKI: an address never learned is "could not look up", not "no address"
+        unseen = tuple(IpRpki("", name, error=failed) for name, failed in unresolved.items())
+        rpki = replace(rpki, addresses=rpki.addresses + unseen)
     observation = WebObservation(domain, tuple(hosts), http_port=ports[0], https_port=ports[1])
     return {"web": observation, "web_tls": tls, "web_rpki": rpki}
 
