@@ -17,6 +17,7 @@ import pytest
 
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.scan.env import ScanEnv, ScanOptions
+from domeinwacht.scan.observe.dns import observe_dns
 from domeinwacht.scan.observe.mail import observe_mail
 from domeinwacht.scan.observe.web import observe_web
 from domeinwacht.scan.single import DomainObservations, check_context, evaluate_domain
@@ -32,6 +33,13 @@ LOOPBACK = {
     ("example.nl", "TXT"): ['"v=spf1 mx -all"'],
     ("mx.example.nl", "A"): ["127.0.0.1"],
     ("mx.example.nl", "AAAA"): ["::1"],
+}
+
+NS_AT_LOOPBACK = {
+    ("example.nl", "NS"): ["ns1.example.nl."],
+    ("example.nl", "SOA"): ["ns1.example.nl. hostmaster.example.nl. 1 7200 3600 1209600 300"],
+    ("ns1.example.nl", "A"): ["127.0.0.1"],
+    ("ns1.example.nl", "AAAA"): ["::1"],
 }
 
 UNRESOLVABLE = {
@@ -65,7 +73,7 @@ def observe(zone: Zone, group: str, **extra: Any) -> tuple[dict[str, CheckResult
         async with running(zone) as resolver:
             options = ScanOptions(resolver=(resolver,), target_timeout=20, connect_timeout=2, io_timeout=2, **extra)
             env = ScanEnv(options)
-            observer = observe_web if group == "web" else observe_mail
+            observer = {"web": observe_web, "mail": observe_mail, "dns": observe_dns}[group]
             areas: dict[str, Any] = await observer("example.nl", env)
             observed = DomainObservations("example.nl", frozenset({group}), areas)
             return evaluate_domain(observed, check_context(options)), dict(env.counters)
@@ -191,3 +199,10 @@ def test_with_rpki_data_a_failed_mx_lookup_makes_the_mail_rpki_checks_errors_nam
     for check_id in ("mail.rpki.roa_exists", "mail.rpki.valid"):
         assert results[check_id].status is Status.ERROR, results[check_id]
         assert f"MX lookup failed: MX lookup of example.nl: CNAME loop {LOOP}" in results[check_id].summary
+
+
+def test_name_servers_at_loopback_make_the_ns_reach_checks_errors_naming_the_guard():
+    results, _ = observe(NS_AT_LOOPBACK, "dns")
+    for check_id, address in (("dns.ns.ipv4_reach", "127.0.0.1"), ("dns.ns.ipv6_reach", "::1")):
+        assert results[check_id].status is Status.ERROR, results[check_id]
+        assert f"refusing to connect to {address}: loopback address" in results[check_id].summary

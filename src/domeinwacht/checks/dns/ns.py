@@ -142,9 +142,17 @@ def _reach_result(
             remedy,
         )
     if untested and not bad:
-        return CheckResult.error(
-            cid, f"{', '.join(untested)} could not be tested over {ip} (address refused or not probed)", **evidence
+        # Name the guard's refusal when that is why (no query was sent), so the owner sees the reason.
+        refusals = sorted(
+            {
+                p.error
+                for ns in servers
+                for p in ns.probes
+                if ns.name in untested and p.family == family and refused_by_guard(p.error)
+            }
         )
+        why = "; ".join(refusals) if refusals else "address refused or not probed"
+        return CheckResult.error(cid, f"{', '.join(untested)} could not be tested over {ip} ({why})", **evidence)
     if family == 4:
         # CHECKS.md dns.ns.ipv4_reach: each NS answers over IPv4; unreachable or lame: fail
         if bad:
