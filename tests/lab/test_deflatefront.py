@@ -18,6 +18,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from domeinwacht.checks.registry import CheckContext, evaluate
 from domeinwacht.checks.result import Status
@@ -31,6 +33,7 @@ from domeinwacht.lab.deflatefront import (
     scripted,
     server_flight,
 )
+from domeinwacht.net.tls import _wire as w
 from domeinwacht.net.tls import probe_tls
 from domeinwacht.observations.tls import TlsObservation
 from domeinwacht.scan.env import ScanEnv, ScanOptions
@@ -170,3 +173,37 @@ def test_the_server_hello_selects_deflate(cert_file: Path) -> None:
 def test_garbage_is_not_a_hello() -> None:
     with pytest.raises(NotAHello):
         parse_client_hello(b"\x16\x03\x01\x00\x05\x01\x00\x00\xff")
+
+
+@settings(deadline=None)
+@given(st.binary(max_size=600))
+def test_arbitrary_bytes_are_a_hello_or_not_a_hello_never_a_crash(data: bytes) -> None:
+    try:
+        hello = parse_client_hello(bytes([22, 3, 1]) + len(data).to_bytes(2, "big") + data)
+    except NotAHello:
+        return
+    assert len(hello.random) == 32 and all(0 <= suite <= 0xFFFF for suite in hello.suites)
+
+
+@settings(deadline=None)
+@given(
+    st.lists(st.integers(0, 0xFFFF), min_size=1, max_size=40),
+    st.sampled_from([(0,), (1, 0)]),
+    st.lists(st.integers(0, 0xFFFF), max_size=10),
+)
+def test_the_hellos_our_prober_builds_parse_back(
+    suites: list[int], compression: tuple[int, ...], groups: list[int]
+) -> None:
+    spec = w.HelloSpec(
+        version=0x0303,
+        suites=tuple(suites),
+        server_name="mx.example.nl",
+        groups=tuple(groups),
+        signature_algorithms=(0x0403,),
+        compression=compression,
+        random=bytes(range(32)),
+    )
+    hello = parse_client_hello(w.record(w.HANDSHAKE, w.build_client_hello(spec)))
+    assert (hello.version, hello.suites, hello.compression) == (0x0303, tuple(suites), compression)
+    assert hello.u16_list(10) == tuple(groups) and hello.u16_list(13) == (0x0403,)
+    assert scripted(hello) is (compression == (1, 0))
