@@ -36,6 +36,7 @@ class Settings:
     allow_non_public: bool
     backend: str
     broker_url: str
+    rpki_files: tuple[Path | None, Path | None] = (None, None)
 
 
 def load() -> Settings:
@@ -64,4 +65,22 @@ def load() -> Settings:
             "amqp://guest:guest@127.0.0.1:5672//",
             "Celery broker (RabbitMQ by default; redis://127.0.0.1:6379/0 also works).",
         ),
+        rpki_files=rpki_files(),
     )
+
+
+def rpki_files() -> tuple[Path | None, Path | None]:
+    """The configured RPKI data (``--vrp-file`` / ``--pfx2as-file`` take precedence): VRP export, route table."""
+    vrp = config(
+        "DOMEINWACHT_VRP_FILE",
+        "",
+        "RPKI VRP export for the rpki checks: rpki-client's 'json' (rpki-client -j) or "
+        "`routinator vrps --format json` output. Empty: the rpki checks say error.",
+    )
+    pfx2as = config(
+        "DOMEINWACHT_PFX2AS_FILE",
+        "",
+        "Prefix-to-origin table for the rpki checks: CAIDA RouteViews prefix2as (.pfx2as.gz) or RIPE RIS "
+        "riswhoisdump. Empty: the rpki checks say error.",
+    )
+    return (Path(vrp) if vrp else None, Path(pfx2as) if pfx2as else None)

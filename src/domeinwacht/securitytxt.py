@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from domeinwacht.langtags import language_tag_problem
-from domeinwacht.openpgp_cleartext import SIGNED_HEADER, parse_cleartext
+from domeinwacht.openpgp_cleartext import SIGNATURE_BEGIN, SIGNATURE_END, SIGNED_HEADER, parse_cleartext
 
 MAX_REPORTED_LINE_ERRORS = 10
 
@@ -45,6 +45,9 @@ class SecurityTxtReport:
         expires: the Expires date-time when it parsed.
         signed: the file is an OpenPGP cleartext-signed message.
         signature_verified: always ``None`` here (pure); ``SecurityTxtFetch.signature`` holds the gpg outcome.
+        truncated_at: for a file cut at the size cap, the bytes read (only its complete lines are judged).
+        unseen: what a cut file lacks in the bytes read but may have after the cut (a required field, the
+            signature block): not an error of the file, but nothing we observed either.
     """
 
     errors: tuple[str, ...] = ()
@@ -59,6 +62,8 @@ class SecurityTxtReport:
     preferred_languages: tuple[str, ...] = ()
     signed: bool = False
     signature_verified: bool | None = None
+    truncated_at: int | None = None
+    unseen: tuple[str, ...] = ()
 
     @property
     def valid(self) -> bool:
@@ -71,6 +76,16 @@ class _Collector:
     warnings: list[str] = field(default_factory=list)
     recommendations: list[str] = field(default_factory=list)
     line_errors: int = 0
+    truncated_at: int | None = None
+    unseen: list[str] = field(default_factory=list)
+
+    def missing(self, message: str) -> None:
+        """Something absent from the file: an error, unless the file was cut and it may follow the cut."""
+        if self.truncated_at is None:
+            self.errors.append(message)
+        else:
+            what = message.partition(";")[0].partition(" (RFC")[0]
+            self.unseen.append(f"{what} in the first {self.truncated_at} bytes")
 
     def line_error(self, message: str) -> None:
         self.line_errors += 1
@@ -133,7 +148,14 @@ def _split_lines(text: str, out: _Collector) -> list[str]:
 def _unsign(lines: list[str], out: _Collector) -> list[str]:
     """The cleartext of an OpenPGP cleartext-signed message, its structure checked (RFC 4880 7, RFC 9580 7)."""
     message = parse_cleartext(lines)
-    out.errors.extend(message.errors)
+    for error in message.errors:
+        # A file cut at the cap may have its signature block after the cut: missing there is unseen, not invalid.
+        if error.startswith(
+            (f"signed file: no {SIGNATURE_BEGIN}", f"signed file: the signature block has no {SIGNATURE_END}")
+        ):
+            out.missing(error)
+        else:
+            out.errors.append(error)
     return list(message.cleartext)
 
 
@@ -158,10 +180,10 @@ def validate_security_txt(
     truncated: bool = False,
 ) -> SecurityTxtReport:
     """Validate one file (see the module docstring). ``fetched_from``: the URL(s) it was retrieved with."""
-    out = _Collector()
+    out = _Collector(truncated_at=len(body) if truncated else None)
     _check_content_type(content_type, out)
     if truncated:
-        out.warnings.append("the file is larger than 100 KB; only the first 100 KB were read")
+        out.warnings.append(f"truncated at {len(body)} bytes: only the complete lines before the cut are judged")
     if body.startswith(b"\xef\xbb\xbf"):
         out.errors.append("the file starts with a byte-order mark; UTF-8 without BOM is required (SECURITY_TXT.md)")
         body = body[3:]
@@ -171,8 +193,9 @@ def validate_security_txt(
         if not (truncated and exc.start >= len(body) - 3):  # a cut in the middle of a character is ours
             out.errors.append(f"the file is not valid UTF-8 (byte {exc.start}) (RFC 9116 3)")
         text = body.decode("utf-8", "replace")
-    if truncated and "\n" in text:
-        text = text[: text.rindex("\n") + 1]  # judge only the complete lines
+    if truncated:
+        # Judge only the complete lines: the cut one is ours, not the file's (no line at all: nothing to judge).
+        text = text[: text.rindex("\n") + 1] if "\n" in text else ""
     lines = _split_lines(text, out)
     signed = bool(lines) and lines[0] == SIGNED_HEADER
     if signed:
@@ -216,7 +239,7 @@ def validate_security_txt(
     # Contact: REQUIRED, may repeat (RFC 9116 2.5.3); mailto:, tel: or https: (SECURITY_TXT.md).
     contacts = tuple(uris.get("contact", []))
     if "contact" not in values:
-        out.errors.append("no Contact field; at least one is required (RFC 9116 2.5.3)")
+        out.missing("no Contact field; at least one is required (RFC 9116 2.5.3)")
     for contact in contacts:
         scheme = contact.split(":", 1)[0].lower()
         if scheme not in ("mailto", "tel", "https"):
@@ -226,7 +249,7 @@ def validate_security_txt(
     expires: datetime | None = None
     expiry_fields = values.get("expires", [])
     if not expiry_fields:
-        out.errors.append("no Expires field; it is required (RFC 9116 2.5.5)")
+        out.missing("no Expires field; it is required (RFC 9116 2.5.5)")
     elif len(expiry_fields) > 1:
         out.errors.append(f"Expires appears {len(expiry_fields)} times; exactly once is allowed (RFC 9116 2.5.5)")
     if expiry_fields:
@@ -291,6 +314,8 @@ def validate_security_txt(
         preferred_languages=languages,
         signed=signed,
         signature_verified=None,
+        truncated_at=out.truncated_at,
+        unseen=tuple(out.unseen),
     )
 
 

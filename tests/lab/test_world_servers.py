@@ -87,3 +87,24 @@ def test_gnutls_priority_refuses_what_gnutls_serv_cannot_be():
 def test_gnutls_modern_offers_no_sha1_or_sha224_signatures_and_no_cbc():
     assert "-SIGN-ECDSA-SHA1" in GNUTLS_MODERN and "-SIGN-RSA-SHA224" in GNUTLS_MODERN
     assert "-CIPHER-ALL" in GNUTLS_MODERN and "CBC" not in GNUTLS_MODERN
+
+
+def test_a_deflate_web_target_is_redirected_to_the_scripted_front_which_splices_to_its_gnutls(keys):
+    web = {**GNUTLS_WEB, "server": "deflate", "tls": RENEG_CLIENT}
+    w = build(keys, {"d.test": {"kind": "web", "web": web}})
+    (server,) = w.gnutls
+    (front,) = w.deflate_fronts
+    info = w.targets["d.test"]
+    assert front["backend"] == server.port
+    assert front["cert"] == "/run-dir/certs/web-d.test.pem"
+    assert sorted(w.redirects) == sorted((ip, 443, front["port"]) for ip in info.ipv4 + info.ipv6)
+    assert "deflatefront/config.json" in w.files
+
+
+def test_a_deflate_mx_sits_behind_the_smtp_front_then_the_scripted_front(keys):
+    mx = {"host": "mx.d.test", "server": "deflate", "tls": RENEG_CLIENT}
+    w = build(keys, {"d.test": {"kind": "mail", "mail": {"mx": ["mx"]}}}, {"mx": mx})
+    (server,) = w.gnutls
+    (deflate,) = w.deflate_fronts
+    (smtp,) = w.smtp_fronts
+    assert (smtp["backend"], deflate["backend"]) == (deflate["port"], server.port)

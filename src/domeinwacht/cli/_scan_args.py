@@ -43,11 +43,17 @@ def scan_options(args: argparse.Namespace, **extra: Any) -> Any:
             parse_server(server)
         except ValueError as exc:
             raise UserError(f"--resolver {server!r}: not an address[:port] ({exc})") from exc
+    from domeinwacht.config import rpki_files
+
+    # RPKI data: the flags, else the configured files (DOMEINWACHT_VRP_FILE / DOMEINWACHT_PFX2AS_FILE).
+    vrp_env, pfx2as_env = rpki_files()
+    vrp_file = args.vrp_file or (None if args.lab else vrp_env)
+    pfx2as_file = args.pfx2as_file or (None if args.lab else pfx2as_env)
     for flag, path in (
         ("--trust-anchor", args.trust_anchor),
         ("--ca-file", args.ca_file),
-        ("--vrp-file", args.vrp_file),
-        ("--pfx2as-file", args.pfx2as_file),
+        ("--vrp-file" if args.vrp_file else "DOMEINWACHT_VRP_FILE", vrp_file),
+        ("--pfx2as-file" if args.pfx2as_file else "DOMEINWACHT_PFX2AS_FILE", pfx2as_file),
     ):
         if path is not None and not path.is_file():
             raise UserError(f"{flag} {path}: no such file")
@@ -67,8 +73,8 @@ def scan_options(args: argparse.Namespace, **extra: Any) -> Any:
         ca_file=args.ca_file or base.ca_file,
         allow_non_public=args.allow_non_public or base.allow_non_public,
         dkim_selectors=tuple(args.dkim_selector) or base.dkim_selectors,
-        vrp_file=args.vrp_file or base.vrp_file,
-        pfx2as_file=args.pfx2as_file or base.pfx2as_file,
+        vrp_file=vrp_file or base.vrp_file,
+        pfx2as_file=pfx2as_file or base.pfx2as_file,
         target_timeout=args.timeout,
         **extra,
     )

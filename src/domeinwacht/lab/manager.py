@@ -268,6 +268,9 @@ def _start_gnutls(run_dir: Path, w: world.World) -> None:
         tool = "ip6tables" if ":" in ip else "iptables"
         rule = ["-t", "nat", "-A", "PREROUTING", "-d", ip, "-p", "tcp", "--dport", str(port)]
         netns.run(ns([tool, *rule, "-j", "REDIRECT", "--to-ports", str(to_port)]))
+    if w.deflate_fronts:
+        deflate = [sys.executable, "-m", "domeinwacht.lab.deflatefront", str(run_dir / "deflatefront/config.json")]
+        _spawn(ns(deflate), run_dir / "deflatefront/front.log")
     if w.smtp_fronts:
         front = [sys.executable, "-m", "domeinwacht.lab.smtpfront", str(run_dir / "smtpfront/config.json")]
         _spawn(ns(front), run_dir / "smtpfront/front.log")
@@ -366,6 +369,8 @@ def _wait_ready(w: world.World, run_dir: Path) -> None:
         checks.append(("postfix", lambda: _tcp_ok(mx["ipv4"][0], 25)))
     for server in w.gnutls:  # every gnutls-serv listens on all namespace addresses, the veth's included
         checks.append((f"gnutls-serv {server.name}", lambda port=server.port: _tcp_ok(A.NS_V4, port)))
+    for deflate in w.deflate_fronts:  # the scripted DEFLATE fronts listen on every namespace address too
+        checks.append((f"DEFLATE front {deflate['name']}", lambda port=deflate["port"]: _tcp_ok(A.NS_V4, port)))
     for front in w.smtp_fronts:
         if front["listen"]:
             checks.append((f"smtp front of {front['host']}", lambda ip=front["listen"][0]: _tcp_ok(ip, 25)))
@@ -492,6 +497,7 @@ def _status_doc(  # noqa: PLR0917 - one call site
         },
         "mail_servers": w.mail_servers,
         "gnutls_servers": {server.name: server.port for server in w.gnutls},
+        "deflate_fronts": {front["name"]: front["port"] for front in w.deflate_fronts},
         "redirects": [f"{ip}:{port}->{to_port}" for ip, port, to_port in w.redirects],
         "counted": [f"{label}:{ip}" for label, ip, _port in w.counted],
     }

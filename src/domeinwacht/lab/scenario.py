@@ -66,7 +66,8 @@ WEB_DEFAULTS: dict[str, Any] = {
     "www": True,  # serve www.<name> too (CHECKS.md: host = the domain and www.)
     "stapling": False,  # staple a good OCSP response (needs a certificate with an OCSP URL: cert: ocsp)
     # nginx | gnutls: gnutls-serv terminates TLS on 443 (no RFC 5746 or client renegotiation, which nginx cannot
-    # offer); it sends no response headers of its own choosing, so hsts/headers/security_txt/gzip must say so
+    # offer); it sends no response headers of its own choosing, so hsts/headers/security_txt/gzip must say so.
+    # deflate: gnutls behind the scripted TLS front that selects DEFLATE for our prober (lab/deflatefront.py)
     "server": "nginx",
 }
 MAIL_DEFAULTS: dict[str, Any] = {
@@ -95,12 +96,13 @@ MAIL_SERVER_DEFAULTS: dict[str, Any] = {
     "rate_limit": False,
     "rpki": "valid",
     # postfix | gnutls: gnutls-serv behind the lab's SMTP STARTTLS front (lab/smtpfront.py), for what postfix
-    # cannot do: staple OCSP, or run without RFC 5746
+    # cannot do: staple OCSP, or run without RFC 5746; deflate: the same with the scripted DEFLATE TLS front
+    # (lab/deflatefront.py) between the SMTP front and gnutls-serv, for TLS compression
     "server": "postfix",
     "stapling": False,  # staple a good OCSP response (gnutls only; needs cert: ocsp)
 }
-WEB_SERVERS = ("nginx", "gnutls")
-MAIL_SERVER_KINDS = ("postfix", "gnutls")
+WEB_SERVERS = ("nginx", "gnutls", "deflate")
+MAIL_SERVER_KINDS = ("postfix", "gnutls", "deflate")
 
 
 class ScenarioError(ValueError):

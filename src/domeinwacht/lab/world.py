@@ -77,6 +77,10 @@ class TargetInfo:
     hosts: list[str] = field(default_factory=list)
 
 
+# Servers whose TLS is gnutls-serv: ``deflate`` puts the scripted DEFLATE front before it (_deflate_front).
+GNUTLS_SERVED = ("gnutls", "deflate")
+
+
 @dataclass
 class GnutlsServer:
     """One gnutls-serv in the namespace: it listens on ``port`` on every address (it cannot bind one), and
@@ -88,6 +92,7 @@ class GnutlsServer:
 
 
 GNUTLS_PORT_BASE = 20000  # gnutls-serv ports inside the namespace: 20000, 20001, ...
+DEFLATE_PORT_BASE = 21000  # scripted DEFLATE fronts (lab/deflatefront.py) before their gnutls-serv: 21000, ...
 
 
 @dataclass
@@ -101,6 +106,7 @@ class World:
     gnutls: list[GnutlsServer] = field(default_factory=list)
     redirects: list[tuple[str, int, int]] = field(default_factory=list)  # (ip, port, to port): nat REDIRECT
     smtp_fronts: list[dict[str, Any]] = field(default_factory=list)  # {name, host, listen: [ip], backend: port}
+    deflate_fronts: list[dict[str, Any]] = field(default_factory=list)  # {name, port, backend: port, cert}
     zone_names: list[str] = field(default_factory=list)
     probe_name: str = ""  # the last validly signed target: `lab up` waits until it validates
     exports: dict[str, Any] = field(default_factory=dict)
@@ -284,7 +290,7 @@ def build(
             "rate_limit": c["rate_limit"],
             "server": c["server"],
         }
-        if c["server"] == "gnutls":
+        if c["server"] in GNUTLS_SERVED:
             _gnutls_mx(ms.name, ms.host, c, leaf, ips4 + ips6, pki, world, run_dir, now)
             continue
         if c["stapling"]:
@@ -418,6 +424,8 @@ def build(
 
     if world.smtp_fronts:
         world.files["smtpfront/config.json"] = json.dumps(world.smtp_fronts, indent=1).encode()
+    if world.deflate_fronts:
+        world.files["deflatefront/config.json"] = json.dumps(world.deflate_fronts, indent=1).encode()
     world.files["postfix/main.cf"] = _postfix_main(run_dir).encode()
     world.files["postfix/openssl.cnf"] = _postfix_openssl_conf(openssl_apps).encode()
     world.files["postfix/master.cf"] = (_postfix_master_base() + "\n".join(postfix_services) + "\n").encode()
@@ -571,7 +579,7 @@ def _web_target(  # noqa: PLR0917 - one call site
             world.files[f"{docroot}/{v}{path}"] = body.encode()
         sectxt_location = f'        location = {path} {{ default_type "{ctype}"; charset off; }}\n'
 
-    gnutls = w["server"] == "gnutls"
+    gnutls = w["server"] in GNUTLS_SERVED
     if not gnutls and w["security_txt"] == "fixed_response":
         raise ValueError(f"target {t.name}: security_txt fixed_response is what gnutls-serv serves, not nginx")
     if gnutls:
@@ -650,6 +658,8 @@ def _gnutls_web(t: Target, stapling: str, ips: list[str], world: World, run_dir:
     if stapling:
         args += ["--ocsp-response", f"{run_dir}/{stapling}"]
     world.gnutls.append(GnutlsServer(f"web-{t.name}", port, args))
+    if w["server"] == "deflate":
+        port = _deflate_front(f"web-{t.name}", port, cert, world)
     world.redirects += [(ip, 443, port) for ip in ips]
 
 
@@ -674,7 +684,20 @@ def _gnutls_mx(  # noqa: PLR0917 - one call site
         world.files[ocsp] = pki.ocsp_response(leaf, now)
         args += ["--ocsp-response", f"{run_dir}/{ocsp}"]
     world.gnutls.append(GnutlsServer(f"mx-{name}", port, args))
+    if c["server"] == "deflate":
+        port = _deflate_front(f"mx-{name}", port, f"{run_dir}/certs/mx-{name}.pem", world)
     world.smtp_fronts.append({"name": name, "host": host, "listen": ips, "backend": port})
+
+
+def _deflate_front(name: str, backend: int, cert: str, world: World) -> int:
+    """The scripted DEFLATE front (lab/deflatefront.py) before gnutls-serv ``backend``; returns its port.
+
+    It answers our prober's TLS 1.2 hellos (which offer DEFLATE) with a ServerHello selecting DEFLATE, and
+    splices every other connection to the gnutls-serv, which serves the pages, the mail and TLS 1.3.
+    """
+    port = DEFLATE_PORT_BASE + len(world.deflate_fronts)
+    world.deflate_fronts.append({"name": name, "port": port, "backend": backend, "cert": cert})
+    return port
 
 
 def _gnutls_common(port: int, cert: str, tls: str | dict[str, Any]) -> list[str]:

@@ -572,12 +572,25 @@ class RpkiTables:
         return IpRpki(ip, host, roas, tuple(routes))
 
 
+# What to do without data, said where it is missing (the error reason of every rpki check) and in docs/MAIL.md.
+VRP_HOWTO = (
+    "give a VRP export with --vrp-file FILE or DOMEINWACHT_VRP_FILE: the file 'json' that `rpki-client -j` writes "
+    "to its output directory (/var/db/rpki-client/json; Debian: /var/lib/rpki-client/json), or the output of "
+    "`routinator vrps --format json --output vrps.json`"
+)
+PFX2AS_HOWTO = (
+    "give a prefix-to-origin table with --pfx2as-file FILE or DOMEINWACHT_PFX2AS_FILE: CAIDA's RouteViews "
+    "prefix2as file (routeviews-rv2-YYYYMMDD-HHMM.pfx2as.gz) or a RIPE RIS dump (riswhoisdump.IPv4.gz, "
+    "riswhoisdump.IPv6.gz)"
+)
+
+
 def load_tables(vrp_file: Path | str | None, pfx2as_file: Path | str | None) -> RpkiTables:
     """Load both files; a missing, unreadable or malformed file becomes a reason, never an exception."""
     vrps = routes = None
     vrp_error = routes_error = None
     if vrp_file is None:
-        vrp_error = "no VRP export configured (vrp_file): RPKI cannot be evaluated"
+        vrp_error = f"no VRP export configured: RPKI cannot be evaluated; {VRP_HOWTO}"
     else:
         try:
             vrps = load_vrps(vrp_file)
@@ -586,7 +599,7 @@ def load_tables(vrp_file: Path | str | None, pfx2as_file: Path | str | None) -> 
         except OSError as exc:
             vrp_error = f"VRP export unreadable: {vrp_file}: {exc.strerror or exc}"
     if pfx2as_file is None:
-        routes_error = "no prefix-to-origin table configured (pfx2as_file): route origins unknown"
+        routes_error = f"no prefix-to-origin table configured: route origins unknown; {PFX2AS_HOWTO}"
     else:
         try:
             routes = load_routes(pfx2as_file)

@@ -11,12 +11,15 @@ from dataclasses import dataclass
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
+# The words every refusal starts with; a probe that records a refusal as its reason measured nothing.
+REFUSAL = "refusing to connect to"
+
 
 class NonPublicAddressError(Exception):
     """The destination is loopback, private, link-local, documentation or otherwise not globally routable."""
 
     def __init__(self, address: str, why: str) -> None:
-        super().__init__(f"refusing to connect to {address}: {why} address (use --allow-non-public to permit this)")
+        super().__init__(f"{REFUSAL} {address}: {why} address (use --allow-non-public to permit this)")
         self.address = address
         self.why = why
 
@@ -65,3 +68,8 @@ class AddressGuard:
 
     def allows(self, address: str | IPAddress) -> bool:
         return self.allow_non_public or classify(address) is None
+
+
+def is_refusal(reason: str | None) -> bool:
+    """``reason`` (a probe's recorded error) says the guard declined the connection: nothing was attempted."""
+    return bool(reason) and REFUSAL in str(reason)

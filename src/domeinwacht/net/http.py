@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import ssl
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
@@ -138,6 +139,10 @@ def _map_errors(url: str, ip: str, limits: HttpLimits) -> Iterator[None]:
         raise HttpTimeoutError(url, ip, f"no complete response within {limits.total:g}s") from exc
     except NonPublicAddressError as exc:
         raise HttpRefusedAddressError(url, ip, str(exc)) from exc
+    except _HandshakeStalled as exc:
+        raise HttpTimeoutError(
+            url, ip, f"the TLS handshake stalled: TCP connected, but no handshake completed within {exc}"
+        ) from exc
     except (httpcore.ConnectTimeout, httpx.ConnectTimeout) as exc:
         raise HttpTimeoutError(url, ip, f"connect timed out after {limits.connect:g}s") from exc
     except (httpcore.ReadTimeout, httpx.ReadTimeout) as exc:
@@ -186,7 +191,8 @@ class _PinnedBackend(httpcore.AsyncNetworkBackend):
     ) -> httpcore.AsyncNetworkStream:
         self._guard.check(self._ip)
         self.connections += 1
-        return await self._inner.connect_tcp(self._ip, port, timeout, local_address, socket_options)
+        stream = await self._inner.connect_tcp(self._ip, port, timeout, local_address, socket_options)
+        return _HandshakeTimedStream(stream)
 
     async def connect_unix_socket(
         self,
@@ -198,6 +204,44 @@ class _PinnedBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
+
+
+class _HandshakeStalled(Exception):
+    """Internal: TCP connected, but the TLS handshake did not finish within the connect timeout."""
+
+
+class _HandshakeTimedStream(httpcore.AsyncNetworkStream):
+    """A TCP stream whose TLS handshake timeout is told apart from the TCP connect timeout.
+
+    httpcore reports both as ``ConnectTimeout``; a server that accepts TCP and then never answers the
+    ClientHello is "the TLS handshake stalled", not "connect timed out".
+    """
+
+    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
+        self._inner = inner
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:  # noqa: ASYNC109
+        return await self._inner.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:  # noqa: ASYNC109
+        await self._inner.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,  # noqa: ASYNC109 - httpcore's interface
+    ) -> httpcore.AsyncNetworkStream:
+        try:
+            return await self._inner.start_tls(ssl_context, server_hostname, timeout)
+        except httpcore.ConnectTimeout as exc:
+            raise _HandshakeStalled(f"{timeout:g}s" if timeout is not None else "the time limit") from exc
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
 
 
 class _Stream(httpx.AsyncByteStream):
@@ -524,7 +568,13 @@ class HttpClient:
             if not location.lower().startswith(("http://", "https://")) or not host:
                 hops[-1] = HttpHop(current_url, current_ip, response, location, error="redirect to a non-HTTP URL")
                 break
-            next_ip = known[host] if host in known else await resolve(host)
+            literal = _ip_literal(host)
+            if literal is not None:
+                # An address in the URL is no host name to look up: the request goes there, and the address
+                # guard judges it like every other destination (``get`` checks it before connecting).
+                next_ip: str | None = literal
+            else:
+                next_ip = known[host] if host in known else await resolve(host)
             if next_ip is None:
                 hops.append(HttpHop(location, "", error=f"{host} has no address"))
                 break
@@ -535,6 +585,14 @@ class HttpClient:
 
 def _with_tls_error(response: HttpResponse, reason: str) -> HttpResponse:
     return replace(response, tls_verified=False, tls_error=reason)
+
+
+def _ip_literal(host: str) -> str | None:
+    """The address when ``host`` (of a URL) is an IPv4 or bracketed/bare IPv6 literal, else ``None``."""
+    try:
+        return str(ipaddress.ip_address(host.strip("[]")))
+    except ValueError:
+        return None
 
 
 def _host_of(url: str) -> str:

@@ -276,7 +276,12 @@ async def _converse(
                 await asyncio.wait_for(
                     writer.start_tls(_tls_context(), server_hostname=host or None), limits.io_timeout
                 )
-            except (ssl.SSLError, TimeoutError, ConnectionError) as exc:
+            except TimeoutError:
+                fields["starttls_ok"] = False
+                raise SmtpError(
+                    f"the TLS handshake after STARTTLS stalled: none completed within {limits.io_timeout:g}s"
+                ) from None
+            except (ssl.SSLError, ConnectionError) as exc:
                 fields["starttls_ok"] = False
                 raise SmtpError(f"TLS handshake after STARTTLS failed: {exc or type(exc).__name__}") from None
             tls = writer.get_extra_info("ssl_object")

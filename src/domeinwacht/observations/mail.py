@@ -189,6 +189,10 @@ class TlsRptObservation:
     record: TlsRptRecord | None = None
 
 
+# The MX hosts one domain may make us probe: the first ten by preference (RFC 5321 5.1 tries them in that order).
+MAX_MX_HOSTS = 10
+
+
 @dataclass(frozen=True, slots=True)
 class MailObservation:
     """The mail observation of one domain.
@@ -201,6 +205,8 @@ class MailObservation:
         spf / dmarc / dkim / mta_sts / tls_rpt: the record observations.
         smtp_connections: TCP connections opened to mail servers for this domain (shared probes count once).
         error: why the observation as a whole failed.
+        mx_not_probed: MX records beyond the first ``MAX_MX_HOSTS`` by preference (``"pref name"``): listed
+            in the evidence, never looked up or contacted (a domain cannot make us probe a thousand hosts).
     """
 
     domain: str
@@ -216,6 +222,7 @@ class MailObservation:
     tls_rpt: TlsRptObservation | None = None
     smtp_connections: int = 0
     error: str | None = None
+    mx_not_probed: tuple[str, ...] = ()
 
     @property
     def null_mx(self) -> bool:

@@ -127,8 +127,8 @@ class TlsObservation:
 
     @property
     def endpoint(self) -> str:
-        """``ip:port`` (IPv6 in brackets), for evidence."""
-        host = f"[{self.ip}]" if ":" in self.ip else self.ip
+        """``ip:port`` (IPv6 in brackets), for evidence; ``name:port`` when the address was never learned."""
+        host = f"[{self.ip}]" if ":" in self.ip else self.ip or (self.server_name or "")
         return f"{host}:{self.port}"
 
     def suites_for(self, version: str) -> VersionSuites | None:

@@ -13,8 +13,7 @@ from domeinwacht.checks.catalogue import DNS_NS_IPV4_REACH, DNS_NS_IPV6, DNS_NS_
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.observations.dns import DnsObservation, NameServer, NsProbe
-
-_REFUSED_BY_GUARD = "refusing to connect"
+from domeinwacht.observations.refusal import refused_by_guard
 
 
 def _where(probe: NsProbe) -> str:
@@ -27,7 +26,7 @@ def _outcome(probe: NsProbe) -> str:
         return "ok"
     if probe.answered:
         return "lame"
-    if _REFUSED_BY_GUARD in probe.error:
+    if refused_by_guard(probe.error):
         return "untested"
     return "unreachable"
 
@@ -144,9 +143,17 @@ def _reach_result(
             remedy,
         )
     if untested and not bad:
-        return CheckResult.error(
-            cid, f"{', '.join(untested)} could not be tested over {ip} (address refused or not probed)", **evidence
+        # Name the guard's refusal when that is why (no query was sent), so the owner sees the reason.
+        refusals = sorted(
+            {
+                p.error
+                for ns in servers
+                for p in ns.probes
+                if ns.name in untested and p.family == family and refused_by_guard(p.error)
+            }
         )
+        why = "; ".join(refusals) if refusals else "address refused or not probed"
+        return CheckResult.error(cid, f"{', '.join(untested)} could not be tested over {ip} ({why})", **evidence)
     if family == 4:
         # CHECKS.md dns.ns.ipv4_reach: each NS answers over IPv4; unreachable or lame: fail
         if bad:

@@ -7,6 +7,7 @@ from domeinwacht.checks.mail._common import endpoint, rate_limited_error, receiv
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.observations.mail import MailObservation
+from domeinwacht.observations.refusal import refused_by_guard
 
 
 @check(MAIL_IPV6_AAAA, area="mail")
@@ -37,8 +38,19 @@ def mail_ipv6_reach(obs: MailObservation, ctx: CheckContext) -> CheckResult:
     if (early := receive_side_precondition(cid, obs)) is not None:
         return early
     probes = [p for h in obs.real_mx for p in h.smtp if ":" in p.ip]
+    unseen = [h for h in obs.real_mx if not h.ipv6 and h.error is not None]
+    if unseen:  # an AAAA we could not look up may hide an address that does not answer
+        host = unseen[0]
+        return CheckResult.error(cid, f"address lookup failed for {host.name}: {host.error}", host=host.name)
     if not probes:
         return CheckResult(cid, Status.NOT_APPLICABLE, "No MX host has an IPv6 address (see mail.ipv6.aaaa).", {})
+    declined = [p for p in probes if not p.connected and refused_by_guard(p.error)]
+    if declined:  # the guard declined: no connection was attempted, so "not reachable" would be a guess
+        return CheckResult.error(
+            cid,
+            "; ".join(f"{p.host} ({endpoint(p)}): {p.error}" for p in declined),
+            declined=[endpoint(p) for p in declined],
+        )
     reached = [endpoint(p) for p in probes if p.connected]
     unreachable = [p for p in probes if not p.connected and not p.rate_limited]
     evidence = {"reached": reached, "unreachable": {endpoint(p): p.error for p in unreachable}}

@@ -19,6 +19,8 @@ def mta_sts(obs: MailObservation, ctx: CheckContext) -> CheckResult:
     cid = MAIL_MTA_STS
     if obs.error is not None:
         return CheckResult.error(cid, obs.error)
+    if obs.mx_error is not None:  # the MX set is unknown: "no MX" would be a guess
+        return CheckResult.error(cid, f"MX lookup failed: {obs.mx_error}", domain=obs.domain)
     if obs.null_mx or not obs.real_mx:
         return CheckResult(cid, Status.NOT_APPLICABLE, "The domain has no MX to protect.", {})
     sts = obs.mta_sts

@@ -17,6 +17,14 @@ def mail_mx(obs: MailObservation, ctx: CheckContext) -> CheckResult:
         return CheckResult.error(cid, f"MX lookup failed: {obs.mx_error}", domain=obs.domain)
     listed = [f"{h.preference} {h.name or '.'}" for h in obs.mx]
     evidence: dict[str, object] = {"domain": obs.domain, "mx": listed}
+    capped = ""
+    if obs.mx_not_probed:  # the observer probes the first MAX_MX_HOSTS by preference; the rest are named
+        evidence["mx"] = listed + list(obs.mx_not_probed)
+        evidence["not_probed"] = list(obs.mx_not_probed)
+        capped = (
+            f" Only the first {len(obs.mx)} MX records by preference were probed; "
+            f"{len(obs.mx_not_probed)} more were not: {', '.join(obs.mx_not_probed)}."
+        )
     if obs.null_mx:  # RFC 7505 3: "0 ." alone declares that the domain accepts no mail
         return CheckResult(cid, Status.PASS, "Null MX: the domain declares that it receives no mail.", evidence)
     if obs.has_null_mx:  # RFC 7505 3: a null MX MUST NOT be mixed with other MX records
@@ -49,8 +57,8 @@ def mail_mx(obs: MailObservation, ctx: CheckContext) -> CheckResult:
         return CheckResult(
             cid,
             Status.WARNING,
-            f"MX host(s) without address: {', '.join(unresolved)}.",
+            f"MX host(s) without address: {', '.join(unresolved)}.{capped}",
             evidence,
             "Give every MX host an A and/or AAAA record, or remove it from the MX set.",
         )
-    return CheckResult(cid, Status.PASS, f"{len(obs.mx)} MX host(s) listed and resolving.", evidence)
+    return CheckResult(cid, Status.PASS, f"{len(obs.mx)} MX host(s) listed and resolving.{capped}", evidence)

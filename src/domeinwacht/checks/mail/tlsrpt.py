@@ -15,6 +15,8 @@ def tls_rpt(obs: MailObservation, ctx: CheckContext) -> CheckResult:
     cid = MAIL_TLS_RPT
     if obs.error is not None:
         return CheckResult.error(cid, obs.error)
+    if obs.mx_error is not None:  # the MX set is unknown: "no MX" would be a guess
+        return CheckResult.error(cid, f"MX lookup failed: {obs.mx_error}", domain=obs.domain)
     if obs.null_mx or not obs.real_mx:  # RFC 8460 reports on mail delivery to the domain's MX
         return CheckResult(cid, Status.NOT_APPLICABLE, "The domain has no MX to report on.", {})
     rpt = obs.tls_rpt

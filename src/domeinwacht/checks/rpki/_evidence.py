@@ -22,6 +22,8 @@ def route_evidence(route: RouteValidation) -> dict[str, Any]:
 
 
 def address_label(address: IpRpki) -> str:
+    if not address.ip:  # an address the observer never learned (its lookup failed): the name says where
+        return address.host or "an unknown address"
     return f"{address.ip} ({address.host})" if address.host else address.ip
 
 

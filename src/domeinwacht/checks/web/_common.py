@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domeinwacht.checks.result import CheckResult, Status
+from domeinwacht.observations.refusal import refused_by_guard
 from domeinwacht.observations.web import HttpResponse, WebEndpoint, WebHost, WebObservation
 
 
@@ -54,10 +55,19 @@ def unusable(check_id: str, obs: WebObservation) -> CheckResult | None:
     if obs.error is not None:
         return CheckResult.error(check_id, obs.error, domain=obs.domain)
     if not obs.web_hosts:
+        failed = [
+            f"{lookup.rdtype} lookup of {host.name} failed: {lookup.error}"
+            for host in obs.hosts
+            for lookup in (host.a, host.aaaa)
+            if lookup.error is not None
+        ]
         lookups = {
             host.name: {lookup.rdtype: lookup.error or lookup.rcode or "no records" for lookup in (host.a, host.aaaa)}
             for host in obs.hosts
         }
+        if failed:
+            # A lookup that failed is not "no address": the addresses could not be learned.
+            return CheckResult.error(check_id, "; ".join(failed), lookups=lookups)
         names = " nor ".join(host.name for host in obs.hosts) or obs.domain
         return CheckResult.error(
             check_id, f"Neither {names} has an A or AAAA record: there is no website to test.", lookups=lookups
@@ -125,7 +135,7 @@ def https_findings(
 def https_closed(obs: WebObservation, endpoint: WebEndpoint) -> bool:
     """Port 443 of this address did not accept a TCP connection (refused or silent), and we did try."""
     probe = endpoint.port(obs.https_port)
-    return probe is not None and not probe.open and not _refused_by_guard(probe.error)
+    return probe is not None and not probe.open and not refused_by_guard(probe.error)
 
 
 def primary_host(obs: WebObservation) -> WebHost | None:
@@ -133,11 +143,6 @@ def primary_host(obs: WebObservation) -> WebHost | None:
     hosts = obs.web_hosts
     name = obs.domain.lower().rstrip(".")
     return next((h for h in hosts if h.name == name), hosts[0] if hosts else None)
-
-
-def _refused_by_guard(error: str | None) -> bool:
-    # net.guard.NonPublicAddressError says "refusing to connect to ...": we did not measure, we declined.
-    return bool(error and error.startswith("refusing to connect"))
 
 
 def conclude(

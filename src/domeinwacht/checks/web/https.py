@@ -15,6 +15,7 @@ from domeinwacht.checks.catalogue import WEB_HTTPS_AVAILABLE, WEB_HTTPS_REDIRECT
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.checks.web._common import Finding, conclude, endpoints, lookup_failures, unusable
+from domeinwacht.observations.refusal import refused_by_guard
 from domeinwacht.observations.web import HttpHop, WebObservation
 
 AVAILABLE_ID = WEB_HTTPS_AVAILABLE
@@ -34,12 +35,16 @@ def https_available(obs: WebObservation, ctx: CheckContext) -> CheckResult:
     findings = lookup_failures(obs)
     for host, endpoint in endpoints(obs):
         response = endpoint.https
-        if response is not None:
+        probe = endpoint.port(port)
+        if response is None and probe is not None and refused_by_guard(probe.error):
+            # Nothing was attempted: "does not serve HTTPS" would be a verdict without an observation.
+            findings.append(Finding(host.name, endpoint.ip, port, Status.ERROR, probe.error or ""))
+        elif response is not None:
             detail = f"TLS handshake and HTTP {response.status}"
             if response.tls_verified is False:
                 detail += " (certificate not trusted: see web.cert.*)"
             findings.append(Finding(host.name, endpoint.ip, port, Status.PASS, detail))
-        elif (endpoint.https_error or "").startswith("refusing to connect"):
+        elif refused_by_guard(endpoint.https_error):
             findings.append(Finding(host.name, endpoint.ip, port, Status.ERROR, endpoint.https_error or ""))
         else:
             findings.append(Finding(host.name, endpoint.ip, port, Status.FAIL, endpoint.https_error or "no answer"))
@@ -110,7 +115,7 @@ def https_redirect(obs: WebObservation, ctx: CheckContext) -> CheckResult:
         if probe is None:
             findings.append(Finding(*where, Status.ERROR, "port 80 was not probed"))
         elif not probe.open:
-            if (probe.error or "").startswith("refusing to connect"):
+            if refused_by_guard(probe.error):
                 findings.append(Finding(*where, Status.ERROR, probe.error or ""))
             else:
                 # CHECKS.md: no port 80 at all is fine: there is nothing to downgrade to.

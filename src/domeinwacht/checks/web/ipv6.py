@@ -17,6 +17,7 @@ from domeinwacht.checks.catalogue import WEB_IPV6_AAAA, WEB_IPV6_REACH, WEB_IPV6
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.checks.web._common import Finding, conclude, lookup_failures, unusable
+from domeinwacht.observations.refusal import refused_by_guard
 from domeinwacht.observations.web import HttpResponse, WebEndpoint, WebHost, WebObservation
 
 AAAA_ID = WEB_IPV6_AAAA
@@ -80,7 +81,7 @@ def reach(obs: WebObservation, ctx: CheckContext) -> CheckResult:
                 probe = endpoint.port(port)
                 if probe is None:
                     findings.append(Finding(host.name, endpoint.ip, port, Status.ERROR, "not probed"))
-                elif (probe.error or "").startswith("refusing to connect"):
+                elif refused_by_guard(probe.error):
                     findings.append(Finding(host.name, endpoint.ip, port, Status.ERROR, probe.error or ""))
                 else:
                     pairs.append((host.name, endpoint.ip, port, probe.open, probe.error or "accepts TCP"))

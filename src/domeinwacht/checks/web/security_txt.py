@@ -100,6 +100,10 @@ def _judge(fetches: tuple[SecurityTxtFetch, ...], ctx: CheckContext) -> tuple[St
         if errors := _errors(well_known, report):
             extra["errors"] = errors
             return Status.FAIL, f"{WELL_KNOWN} is invalid: " + "; ".join(errors), extra
+        if report.unseen:  # cut at the cap: what is missing may follow the cut; we did not see it
+            extra["unseen"] = list(report.unseen)
+            detail = f"{WELL_KNOWN} truncated at {report.truncated_at} bytes: " + "; ".join(report.unseen)
+            return Status.ERROR, detail, extra
         if warnings:
             extra["warnings"] = warnings
             return Status.WARNING, f"{WELL_KNOWN} is valid with warnings: " + "; ".join(warnings), extra
@@ -110,6 +114,10 @@ def _judge(fetches: tuple[SecurityTxtFetch, ...], ctx: CheckContext) -> tuple[St
         if errors := _errors(legacy, report):
             extra["errors"] = errors
             return Status.FAIL, "only a legacy /security.txt, and it is invalid: " + "; ".join(errors), extra
+        if report.unseen:
+            extra["unseen"] = list(report.unseen)
+            detail = f"/security.txt truncated at {report.truncated_at} bytes: " + "; ".join(report.unseen)
+            return Status.ERROR, detail, extra
         # RFC 9116 3: the legacy location "/security.txt" MAY be used for legacy compatibility.
         return Status.WARNING, f"security.txt only at the legacy /security.txt, not at {WELL_KNOWN}", extra
     failed = [f for f in fetches if f.error is not None and f.status == 0]

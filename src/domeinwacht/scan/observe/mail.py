@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -27,6 +28,7 @@ from domeinwacht.net.dns import DnsError
 from domeinwacht.net.smtp import shared_probe_smtp, starttls_preamble
 from domeinwacht.net.spf_dns import ResolverSpfDns
 from domeinwacht.observations.mail import (
+    MAX_MX_HOSTS,
     DkimObservation,
     DkimSelector,
     DmarcObservation,
@@ -39,7 +41,7 @@ from domeinwacht.observations.mail import (
     TlsaObservation,
     TlsRptObservation,
 )
-from domeinwacht.observations.rpki import RpkiObservation
+from domeinwacht.observations.rpki import IpRpki, RpkiObservation
 from domeinwacht.observations.tls import TlsObservation
 from domeinwacht.scan.env import ScanEnv
 from domeinwacht.scan.observe import observer
@@ -56,6 +58,9 @@ async def observe_mail(domain: str, env: ScanEnv) -> dict[str, Any]:
     domain = domain.rstrip(".").lower()
     dns = ResolverSpfDns(env.resolver)
     mx_rcode, mx_error, mx_records = await _mx_records(env, domain)
+    # Bounded work per domain: the first MAX_MX_HOSTS by preference are probed, the rest only listed.
+    not_probed = tuple(f"{pref} {name or '.'}" for pref, name in mx_records[MAX_MX_HOSTS:])
+    mx_records = mx_records[:MAX_MX_HOSTS]
     has_address = False
     if not mx_records and mx_error is None:
         has_address = any([(await _addresses(env, domain, "A"))[0], (await _addresses(env, domain, "AAAA"))[0]])
@@ -71,11 +76,18 @@ async def observe_mail(domain: str, env: ScanEnv) -> dict[str, Any]:
     spf, dmarc, dkim = spf_task.result(), dmarc_task.result(), dkim_task.result()
     mta_sts, tls_rpt, dnssec = sts_task.result(), rpt_task.result(), dnssec_task.result()
     tls = await _tls_probes(env, hosts)
+    if mx_error is not None:  # the MX hosts are unknown, so their TLS is "not measured", not "nothing to judge"
+        tls += (TlsObservation("", SMTP_PORT, domain, "mail", error=f"MX lookup failed: {mx_error}"),)
     # CHECKS.md mail.rpki.*: every MX address and the domain's name servers.
     named = {ip: host.name for host in hosts for ip in (*host.ipv4, *host.ipv6)}
     for ip, name in (await _ns_addresses(env, domain)).items():
         named.setdefault(ip, name)
     rpki = await _rpki(env, list(named), named)
+    # An MX set or MX address we could not look up is "could not look up" for RPKI, not "no address to test".
+    unseen = [IpRpki("", domain, error=f"MX lookup failed: {mx_error}")] if mx_error is not None else []
+    unseen += [IpRpki("", h.name, error=h.error) for h in hosts if h.name and h.error is not None and not h.smtp]
+    if unseen:
+        rpki = replace(rpki, addresses=rpki.addresses + tuple(unseen))
     connections = sum(p.connections for h in hosts for p in h.smtp) + sum(t.connections for t in tls)
     mail = MailObservation(
         domain=domain,
@@ -90,6 +102,7 @@ async def observe_mail(domain: str, env: ScanEnv) -> dict[str, Any]:
         mta_sts=mta_sts,
         tls_rpt=tls_rpt,
         smtp_connections=connections,
+        mx_not_probed=not_probed,
     )
     return {"mail": mail, "mail_tls": tls, "mail_rpki": rpki}
 
@@ -102,6 +115,8 @@ async def _mx_records(env: ScanEnv, domain: str) -> tuple[str, str | None, list[
         answer = await env.resolver.query(domain, "MX")
     except DnsError as exc:
         return "", exc.reason, []
+    if answer.rcode == "CNAME_LOOP":
+        return answer.rcode, f"MX lookup of {domain}: CNAME loop {' -> '.join(answer.cname_chain)}", []
     if answer.rcode not in ("NOERROR", "NXDOMAIN"):
         return answer.rcode, f"MX lookup of {domain} answered {answer.rcode}", []
     records: list[tuple[int, str]] = []
@@ -117,6 +132,8 @@ async def _addresses(env: ScanEnv, name: str, rdtype: str) -> tuple[tuple[str, .
         answer = await env.resolver.query(name, rdtype)
     except DnsError as exc:
         return (), exc.reason
+    if answer.rcode == "CNAME_LOOP":
+        return (), f"{rdtype} lookup of {name}: CNAME loop {' -> '.join(answer.cname_chain)}"
     if answer.rcode not in ("NOERROR", "NXDOMAIN"):
         return (), f"{rdtype} lookup of {name} answered {answer.rcode}"
     return answer.records, None
@@ -329,10 +346,15 @@ async def _tls_probes(env: ScanEnv, hosts: list[MxHost]) -> tuple[TlsObservation
     """One TLS probe per MX address (port 25 after STARTTLS), shared across the run."""
     probe_tls = _tls_prober()
     jobs: list[Awaitable[TlsObservation]] = []
+    unseen: list[TlsObservation] = []
     for host in hosts:
         for smtp in host.smtp:
             jobs.append(_tls_probe(env, probe_tls, host.name, smtp))
-    return tuple(await asyncio.gather(*jobs))
+        if host.name and host.error is not None and not host.smtp:
+            # Its addresses were never learned: "not measured", which an empty area cannot say.
+            reason = f"address lookup of {host.name} failed: {host.error}"
+            unseen.append(TlsObservation("", SMTP_PORT, host.name, "mail", error=reason))
+    return tuple(await asyncio.gather(*jobs)) + tuple(unseen)
 
 
 async def _tls_probe(env: ScanEnv, probe_tls: ProbeTls | None, host: str, smtp: SmtpProbe) -> TlsObservation:

@@ -39,10 +39,10 @@ from urllib.parse import urlsplit
 from domeinwacht.net.bgp import observe_rpki
 from domeinwacht.net.dns import DnsError
 from domeinwacht.net.dnssec import TrustAnchorError, TrustAnchors, load_trust_anchors, validate
-from domeinwacht.net.guard import NonPublicAddressError
+from domeinwacht.net.guard import NonPublicAddressError, is_refusal
 from domeinwacht.net.http import HttpClient, HttpError, HttpLimits, env_limiter, probe_tcp
 from domeinwacht.net.tls import probe_tls, probe_tls_name
-from domeinwacht.observations.rpki import RpkiObservation
+from domeinwacht.observations.rpki import IpRpki, RpkiObservation
 from domeinwacht.observations.tls import TlsObservation
 from domeinwacht.observations.web import (
     PAGE_BODY_CAP,
@@ -113,6 +113,10 @@ class _WebProbe:
             answer = await self.env.resolver.query(host, rdtype)
         except DnsError as exc:
             return AddressLookup(rdtype, error=exc.reason)
+        if answer.rcode == "CNAME_LOOP":
+            return AddressLookup(rdtype, answer.rcode, error=f"CNAME loop: {' -> '.join(answer.cname_chain)}")
+        if answer.rcode not in ("NOERROR", "NXDOMAIN"):  # SERVFAIL, REFUSED…: the addresses are unknown
+            return AddressLookup(rdtype, answer.rcode, error=f"the resolver answered {answer.rcode}")
         addresses = tuple(sorted(set(answer.records), key=lambda a: ipaddress.ip_address(a).packed))
         return AddressLookup(rdtype, answer.rcode, addresses)
 
@@ -239,6 +243,8 @@ class _WebProbe:
 
         async def https() -> tuple[HttpResponse | None, str | None]:
             if not port443.open:
+                if is_refusal(port443.error):
+                    return None, port443.error  # declined by the guard: nothing was attempted
                 return None, f"port {self.https_port} does not accept connections ({port443.error})"
             return await self.first_https(host, ip)
 
@@ -451,6 +457,17 @@ async def observe_web(
         _web_tls(env, pairs, ports[1]),
         _web_rpki(env, pairs),
     )
+    # A host whose A or AAAA lookup failed has addresses we never saw: its TLS is "not measured", which an
+    # empty area cannot say (the checks would read it as "no endpoint to judge").
+    unresolved = {
+        name: "; ".join(f"{x.rdtype} lookup of {name} failed: {x.error}" for x in (a, aaaa) if x.error is not None)
+        for name, (a, aaaa) in zip(names, lookups, strict=True)
+        if a.error is not None or aaaa.error is not None
+    }
+    tls += tuple(TlsObservation("", ports[1], name, "web", error=failed) for name, failed in unresolved.items())
+    if unresolved:  # the same for RPKI: an address never learned is "could not look up", not "no address"
+        unseen = tuple(IpRpki("", name, error=failed) for name, failed in unresolved.items())
+        rpki = replace(rpki, addresses=rpki.addresses + unseen)
     observation = WebObservation(domain, tuple(hosts), http_port=ports[0], https_port=ports[1])
     return {"web": observation, "web_tls": tls, "web_rpki": rpki}
 
