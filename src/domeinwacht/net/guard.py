@@ -9,10 +9,9 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+from domeinwacht.observations.refusal import REFUSAL, refused_by_guard
 
-# The words every refusal starts with; a probe that records a refusal as its reason measured nothing.
-REFUSAL = "refusing to connect to"
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 class NonPublicAddressError(Exception):
@@ -72,4 +71,4 @@ class AddressGuard:
 
 def is_refusal(reason: str | None) -> bool:
     """``reason`` (a probe's recorded error) says the guard declined the connection: nothing was attempted."""
-    return bool(reason) and REFUSAL in str(reason)
+    return refused_by_guard(reason)
