@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "domeinwacht.web.register",
     "domeinwacht.web.measurements",
     "domeinwacht.web.api",
+    "domeinwacht.web.findings",
 ]
 
 MIDDLEWARE = [
@@ -119,3 +120,30 @@ LOGGING = {
 
 # The core's scanning guard, mirrored here for web-submitted domains.
 DOMEINWACHT_ALLOW_NON_PUBLIC = SETTINGS.allow_non_public
+
+# --- Monitoring: findings and alerts (domeinwacht.web.findings; docs/MONITOR.md) ---------------------------------
+MONITOR_OPEN_AFTER = int(
+    dwconfig.config("DOMEINWACHT_MONITOR_OPEN_AFTER", "2", "Failing measurements before a finding opens.")
+)
+MONITOR_CLOSE_AFTER = int(
+    dwconfig.config("DOMEINWACHT_MONITOR_CLOSE_AFTER", "2", "Passing measurements before a finding is fixed.")
+)
+MONITOR_LANGUAGE = dwconfig.config("DOMEINWACHT_MONITOR_LANGUAGE", "nl", "Language of alert mails: nl or en.")
+MONITOR_SMTP_HOST = dwconfig.config("DOMEINWACHT_SMTP_HOST", "127.0.0.1", "SMTP server for alert mail.")
+MONITOR_SMTP_PORT = int(dwconfig.config("DOMEINWACHT_SMTP_PORT", "25", "Port of the SMTP server."))
+MONITOR_SMTP_STARTTLS = dwconfig.config_bool("DOMEINWACHT_SMTP_STARTTLS", False, "Use STARTTLS to the SMTP server.")
+MONITOR_SMTP_USER = dwconfig.config("DOMEINWACHT_SMTP_USER", "", "SMTP login (empty: none).")
+MONITOR_SMTP_PASSWORD = dwconfig.config("DOMEINWACHT_SMTP_PASSWORD", "", "SMTP password.")
+MONITOR_MAIL_FROM = dwconfig.config("DOMEINWACHT_MAIL_FROM", "domeinwacht@localhost", "Sender address of alert mail.")
+MONITOR_SEND_TIMEOUT = float(
+    dwconfig.config("DOMEINWACHT_SEND_TIMEOUT", "10", "Seconds for one SMTP or webhook delivery.")
+)
+MONITOR_LEASE_SECONDS = float(
+    dwconfig.config("DOMEINWACHT_OUTBOX_LEASE", "60", "Seconds a claimed outbox message is reserved for its sender.")
+)
+MONITOR_MAX_ATTEMPTS = int(
+    dwconfig.config("DOMEINWACHT_OUTBOX_MAX_ATTEMPTS", "8", "Delivery attempts before a message is dead-lettered.")
+)
+MONITOR_BACKOFF_SECONDS = float(
+    dwconfig.config("DOMEINWACHT_OUTBOX_BACKOFF", "30", "First retry delay; doubles per attempt.")
+)
