@@ -50,3 +50,18 @@ def test_a_threshold_below_one_is_refused(no_setup, capsys):
     with pytest.raises(SystemExit):
         main(["monitor", "derive", "m1", "--open-after", "0"])
     assert "must be at least 1" in capsys.readouterr().err
+
+
+def test_derive_queues_the_alerts_and_send_delivers_them(no_setup, smtp_server, capsys):
+    from findings.factories import organisation
+
+    org = organisation(security="csirt@gemeente-a.example.nl")
+    measured("m1", {"a.example.nl": {"web.hsts": "fail"}}, {"a.example.nl": org})
+    assert main(["monitor", "derive", "m1", "--open-after", "1"]) == 0
+    assert "queued: 1 alert, 1 report" in capsys.readouterr().out
+    assert main(["monitor", "send", "--until-empty"]) == 0
+    assert "2 sent" in capsys.readouterr().out
+    assert sorted(r.message["Subject"] for r in smtp_server.received) == [
+        "[Domeinwacht] Gemeente A: 1 nieuw, 0 opgelost, 0 teruggekeerd",
+        "[Domeinwacht] HIGH: web.hsts op a.example.nl",
+    ]

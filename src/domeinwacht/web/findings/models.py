@@ -142,6 +142,7 @@ class OutboxMessage(models.Model):
     body = models.TextField(blank=True, default="")
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField()
+    claimed_by = models.CharField(max_length=64, blank=True, default="", help_text="The sender holding the lease.")
     lease_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True, default="")
