@@ -83,3 +83,9 @@ def recover(now: datetime) -> int:
     return OutboxMessage.objects.filter(state=Delivery.SENDING, lease_until__lt=now).update(
         state=Delivery.PENDING, claimed_by="", lease_until=None
     )
+
+
+def outstanding(now: datetime) -> int:
+    """Messages still to deliver now: due pending ones and those a sender holds (or held, before it died)."""
+    due = OutboxMessage.objects.filter(state=Delivery.PENDING, next_attempt_at__lte=now).count()
+    return due + OutboxMessage.objects.filter(state=Delivery.SENDING).count()

@@ -85,13 +85,14 @@ class Sender:
         return counts
 
     def run(self, batch: int = 20, idle: float = 5.0, until_empty: bool = False) -> Counter[str]:
-        """Keep sending; with ``until_empty``, stop when nothing is due."""
+        """Keep sending; with ``until_empty``, stop when nothing is due and no other sender holds a message
+        (a dead sender's messages are waited for until their lease runs out, then delivered)."""
         total: Counter[str] = Counter()
         while True:
             counts = self.run_once(batch)
             total.update(counts)
             if not sum(v for k, v in counts.items() if k != "recovered"):
-                if until_empty:
+                if until_empty and not outbox.outstanding(timezone.now()):
                     return total
                 time.sleep(idle)
 
