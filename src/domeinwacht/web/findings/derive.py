@@ -18,8 +18,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
+from domeinwacht.checks.catalogue import WEB_SECURITY_TXT
 from domeinwacht.checks.result import Status
 from domeinwacht.monitor.keys import dedup_key
 from domeinwacht.monitor.lifecycle import Event, Observation, State, Thresholds, Track, step
@@ -28,7 +30,7 @@ from domeinwacht.web.findings.models import Derivation, Finding, FindingEvent
 from domeinwacht.web.measurements.models import CheckOutcome, Measurement, Result
 
 CHUNK = 500
-SECURITY_TXT = "web.security_txt"
+SECURITY_TXT = WEB_SECURITY_TXT
 _FIELDS = (
     "state",
     "severity",
@@ -201,7 +203,7 @@ class _Chunk:
                     events.append((row, event, previous_state, {"security_txt_contacts": contacts}))
                     summary.events[event.value] += 1
         Finding.objects.bulk_create(created, batch_size=CHUNK)
-        Finding.objects.bulk_update(updated, _FIELDS, batch_size=CHUNK)
+        _update(updated)
         if dropped:
             Finding.objects.filter(pk__in=dropped).delete()
         FindingEvent.objects.bulk_create(
@@ -220,6 +222,29 @@ class _Chunk:
             ],
             batch_size=CHUNK,
         )
+
+
+def _update(rows: Sequence[Finding]) -> None:
+    """Write the changed tracks with one prepared UPDATE per row in ``executemany``.
+
+    ``QuerySet.bulk_update`` builds one CASE expression per field and row, which took 90 % of a derivation's
+    time in bench/monitor; this is the same write, prepared once.
+    """
+    if not rows:
+        return
+    meta = Finding._meta
+    wanted = (*_FIELDS, "updated_at")
+    fields = sorted((f for f in meta.concrete_fields if f.name in wanted), key=lambda f: wanted.index(f.name))
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"  # noqa: S608
+    now = timezone.now()
+    params: list[list[Any]] = []
+    for row in rows:
+        row.updated_at = now
+        params.append([f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields] + [row.pk])
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def previous_derived(measurement: Measurement) -> Derivation | None:
