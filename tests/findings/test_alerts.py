@@ -61,8 +61,14 @@ def test_the_change_report_subject_carries_the_counts():
 
 def test_a_medium_finding_waits_for_the_change_report():
     org = organisation(security="csirt@gemeente-a.example.nl")
+    derived("m1", {"a.example.nl": {"web.tls.client_renegotiation": "fail"}}, {"a.example.nl": org})
+    assert list(OutboxMessage.objects.values_list("kind", flat=True)) == ["report"]
+    assert "[medium]" in OutboxMessage.objects.get().body
+
+
+def test_a_warning_the_profile_accepts_queues_nothing():
+    org = organisation(security="csirt@gemeente-a.example.nl")
     derived("m1", {"a.example.nl": {"web.hsts": ("warning", {})}}, {"a.example.nl": org})
-    # nl-wdo accepts an HSTS warning: nothing failing, nothing queued
     assert not OutboxMessage.objects.exists()
 
 
