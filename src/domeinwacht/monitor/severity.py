@@ -14,15 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any
+from typing import Any, Final
 
+from domeinwacht.checks.catalogue import HYGIENE_DANGLING_CNAME, expand
 from domeinwacht.checks.result import Status
 from domeinwacht.policy.scoring import Severity as PolicySeverity
 
 __all__ = ["IMMEDIATE", "Severity", "classify"]
 
-DANGLING = "hygiene.dangling_cname"
-EXPIRY_SUFFIX = ".cert.expiry"
+# The certificate expiry check of every family (web.cert.expiry, mail.cert.expiry), from the catalogue.
+EXPIRY: Final = frozenset(c for family in ("web", "mail") for c in expand(f"{family}.cert.*") if c.endswith(".expiry"))
 
 
 class Severity(StrEnum):
@@ -55,8 +56,8 @@ def _expired(evidence: Mapping[str, Any]) -> bool:
 def classify(check_id: str, status: Status, evidence: Mapping[str, Any], policy: PolicySeverity | str) -> Severity:
     """The severity of a failing ``check_id`` whose profile severity is ``policy``."""
     if status is Status.FAIL:
-        if check_id == DANGLING:
+        if check_id == HYGIENE_DANGLING_CNAME:
             return Severity.CRITICAL
-        if check_id.endswith(EXPIRY_SUFFIX) and _expired(evidence):
+        if check_id in EXPIRY and _expired(evidence):
             return Severity.CRITICAL
     return Severity(str(policy))
