@@ -27,7 +27,9 @@ def smtp_server(settings):
 
 
 @pytest.fixture
-def hook_server():
+def hook_server(settings):
+    """A webhook receiver on 127.0.0.1 (a non-public address: the guard is lifted, as the lab lifts it)."""
+    settings.DOMEINWACHT_ALLOW_NON_PUBLIC = True
     server = HookServer("hook-secret")
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

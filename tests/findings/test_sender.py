@@ -140,3 +140,14 @@ def test_a_sender_that_lost_its_lease_does_not_send(smtp_server):
 
 def test_the_backoff_setting_is_used():
     assert Backoff().delay(1) == timedelta(seconds=30)
+
+
+def test_a_webhook_to_a_non_public_address_is_refused_and_dead_lettered_at_once(settings):
+    settings.DOMEINWACHT_ALLOW_NON_PUBLIC = False
+    endpoint = WebhookEndpoint.objects.create(url=f"http://127.0.0.1:{free_port()}/hook", secret="s")
+    message = hook(endpoint)
+    assert make_sender().run_once()["dead"] == 1
+    message.refresh_from_db()
+    assert "loopback address" in message.last_error
+    endpoint.refresh_from_db()
+    assert endpoint.consecutive_failures == 1

@@ -62,10 +62,13 @@ def mark_sent(message: OutboxMessage, owner: str, now: datetime) -> bool:
     )
 
 
-def mark_failed(message: OutboxMessage, owner: str, now: datetime, error: str, backoff: Backoff) -> str:
-    """Back to pending after the backoff delay, or dead after the last attempt; returns the new state."""
+def mark_failed(
+    message: OutboxMessage, owner: str, now: datetime, error: str, backoff: Backoff, *, permanent: bool = False
+) -> str:
+    """Back to pending after the backoff delay, or dead after the last attempt (or at once when ``permanent``);
+    returns the new state."""
     attempts = message.attempts + 1
-    delay = backoff.delay(attempts)
+    delay = None if permanent else backoff.delay(attempts)
     state = Delivery.DEAD if delay is None else Delivery.PENDING
     OutboxMessage.objects.filter(pk=message.pk, state=Delivery.SENDING, claimed_by=owner).update(
         state=state,

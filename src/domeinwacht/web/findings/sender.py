@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from domeinwacht.monitor.backoff import Backoff
+from domeinwacht.net.guard import AddressGuard
 from domeinwacht.web.findings import outbox
 from domeinwacht.web.findings.models import Channel, OutboxMessage, WebhookEndpoint
 from domeinwacht.web.findings.transports import DeliveryError, Hooks, Mailer, SmtpSettings
@@ -68,7 +69,9 @@ class Sender:
                 self.hooks.send(message)
         except DeliveryError as exc:
             self._health(message, str(exc))
-            return outbox.mark_failed(message, self.owner, timezone.now(), str(exc), self.backoff)
+            return outbox.mark_failed(
+                message, self.owner, timezone.now(), str(exc), self.backoff, permanent=exc.permanent
+            )
         self._health(message, None)
         outbox.mark_sent(message, self.owner, timezone.now())
         return "sent"
@@ -100,6 +103,10 @@ class Sender:
 def make_sender(webhook_transport: object | None = None) -> Sender:
     return Sender(
         Mailer(smtp_settings(), settings.MONITOR_LANGUAGE),
-        Hooks(settings.MONITOR_SEND_TIMEOUT, transport=webhook_transport),  # type: ignore[arg-type]
+        Hooks(
+            settings.MONITOR_SEND_TIMEOUT,
+            transport=webhook_transport,  # type: ignore[arg-type]
+            guard=AddressGuard(allow_non_public=settings.DOMEINWACHT_ALLOW_NON_PUBLIC),
+        ),
         default_backoff(),
     )

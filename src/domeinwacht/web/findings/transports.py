@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import smtplib
+import socket
 import time
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -16,13 +17,21 @@ from types import TracebackType
 import httpx
 
 from domeinwacht.monitor import webhook
+from domeinwacht.net.guard import AddressGuard, NonPublicAddressError
 from domeinwacht.web.findings.models import OutboxMessage
 
 KEY_HEADER = "X-Domeinwacht-Key"
 
 
 class DeliveryError(Exception):
-    """The receiver did not accept the message (the reason is one line)."""
+    """The receiver did not accept the message (the reason is one line).
+
+    ``permanent``: retrying cannot help (the address guard refused the destination): dead-letter at once.
+    """
+
+    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+        super().__init__(reason)
+        self.permanent = permanent
 
 
 @dataclass(frozen=True)
@@ -101,16 +110,44 @@ class Mailer:
         self.close()
 
 
-class Hooks:
-    """Signed webhook POSTs (headers in ``monitor.webhook``); the response body is never read."""
+def guard_destination(url: str, guard: AddressGuard) -> None:
+    """Refuse a webhook URL whose host is, or resolves to, a non-public address (``net/guard.py``: SSRF).
 
-    def __init__(self, timeout: float = 10.0, transport: httpx.BaseTransport | None = None) -> None:
+    The check resolves the name itself; the POST resolves it again (a rebinding window remains, closed only by
+    connecting to the checked address — a later step, see docs/MONITOR.md).
+    """
+    host = httpx.URL(url).host
+    if not host:
+        raise DeliveryError(f"{url}: no host", permanent=True)
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)}
+    except (OSError, UnicodeError) as exc:
+        raise DeliveryError(f"{url}: cannot resolve {host}: {exc}") from exc
+    for address in sorted(addresses):
+        try:
+            guard.check(str(address).split("%", 1)[0])
+        except NonPublicAddressError as exc:
+            raise DeliveryError(f"{url}: {exc}", permanent=True) from exc
+
+
+class Hooks:
+    """Signed webhook POSTs (headers in ``monitor.webhook``); the response body is never read; destinations
+    pass the address guard first (non-public ones only with ``DOMEINWACHT_ALLOW_NON_PUBLIC``)."""
+
+    def __init__(
+        self,
+        timeout: float = 10.0,
+        transport: httpx.BaseTransport | None = None,
+        guard: AddressGuard | None = None,
+    ) -> None:
         self.client = httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=False, transport=transport)
+        self.guard = guard or AddressGuard()
 
     def send(self, message: OutboxMessage) -> None:
         endpoint = message.endpoint
         if endpoint is None:
             raise DeliveryError("the webhook endpoint was removed")
+        guard_destination(endpoint.url, self.guard)
         body = message.body.encode()
         headers = webhook.headers(endpoint.secret, int(time.time()), body, message.key, message.subject)
         try:
