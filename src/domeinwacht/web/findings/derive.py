@@ -58,7 +58,6 @@ class Summary:
     previous: str | None
     domains: int = 0
     events: Counter[str] = field(default_factory=Counter)
-    open_by_severity: Counter[str] = field(default_factory=Counter)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -100,12 +100,12 @@ class Sender:
                 time.sleep(idle)
 
 
-def make_sender(webhook_transport: object | None = None) -> Sender:
+def make_sender() -> Sender:
+    """A sender configured from the Django settings (SMTP, timeouts, backoff, lease, address guard)."""
     return Sender(
         Mailer(smtp_settings(), settings.MONITOR_LANGUAGE),
         Hooks(
             settings.MONITOR_SEND_TIMEOUT,
-            transport=webhook_transport,  # type: ignore[arg-type]
             guard=AddressGuard(allow_non_public=settings.DOMEINWACHT_ALLOW_NON_PUBLIC),
         ),
         default_backoff(),
