@@ -44,7 +44,13 @@ want=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "bootstrap: installing the project into .venv"
   .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-  .venv/bin/python -m pip install -q -e '.[dev]' 2>&1 | grep -v "^WARNING: Location" || true
+  # A failed install must stop here (not leave a stamp that says "installed"): while the lab is up the package
+  # mirrors are unreachable (docs/LAB.md).
+  if ! .venv/bin/python -m pip install -q -e '.[dev]' > .venv/pip.log 2>&1; then
+    grep -v "^WARNING: Location" .venv/pip.log >&2 || true
+    echo "bootstrap: pip install failed (is the lab up? its routes hide the package mirrors)" >&2
+    exit 1
+  fi
   .venv/bin/python -c "import domeinwacht, django, dns, httpx" 
   echo "$want" > "$stamp"
 fi
