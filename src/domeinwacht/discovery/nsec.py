@@ -86,9 +86,10 @@ async def walk_nsec(apex: str, asker: _Asker, max_names: int) -> tuple[set[str],
     return names, f"stopped after {max_names} names"
 
 
-async def collect_nsec3(
-    apex: str, asker: _Asker, ctx: DiscoveryContext
-) -> tuple[set[str], tuple[int, int, bytes] | None]:
+Nsec3Params = tuple[int, int, bytes]  # algorithm, iterations, salt
+
+
+async def collect_nsec3(apex: str, asker: _Asker, ctx: DiscoveryContext) -> tuple[set[str], Nsec3Params | None]:
     """Hashes (base32hex, upper case) seen in negative answers, and the zone's (algorithm, iterations, salt)."""
     hashes: set[str] = set()
     params: Nsec3Params | None = None
