@@ -50,6 +50,8 @@ class DiscoveryContext:
         ca_file: trusted roots for HTTPS (links source); ``None`` = the system's.
         ct_logs: base URLs of the CT logs to read (``https://log.example/2025h1/``).
         ct_start: per log URL, the tree size already read in an earlier run (read from there on).
+        ct_names: DNS names from CT read so far: earlier runs' (stored), dumps given by the user, and what
+            ``ct.refresh`` reads in this run.
         wordlist: labels to try under every domain (``wordlist.load()``), in order.
         limits: see ``DiscoveryLimits``.
     """
@@ -59,12 +61,16 @@ class DiscoveryContext:
     ca_file: Path | None = None
     ct_logs: tuple[str, ...] = ()
     ct_start: dict[str, int] = field(default_factory=dict)
+    ct_names: set[str] = field(default_factory=set)
     wordlist: tuple[str, ...] = ()
     limits: DiscoveryLimits = field(default_factory=DiscoveryLimits)
 
     def __post_init__(self) -> None:
         self.semaphore = asyncio.Semaphore(self.limits.concurrency)
         self._http: HttpClient | None = None
+        self.ct_error: str | None = None
+        self.ct_done = False  # the logs were read for this run (ct.refresh)
+        self.ct_lock = asyncio.Lock()
 
     @property
     def http(self) -> HttpClient:

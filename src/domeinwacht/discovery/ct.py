@@ -107,17 +107,16 @@ async def _get_json(url: str, ctx: DiscoveryContext) -> Any:
         raise LogError(f"{url}: not JSON ({exc})") from None
 
 
-async def read_log(log: str, domains: Iterable[str], ctx: DiscoveryContext) -> tuple[dict[str, set[str]], int, int]:
-    """Names per domain from the entries of ``log`` not read before; returns (names, read_to, requests)."""
+async def read_log(log: str, start: int, ctx: DiscoveryContext) -> tuple[set[str], int, int]:
+    """Every DNS name in the entries of ``log`` from ``start`` on; returns (names, read_to, requests)."""
     base = log if log.endswith("/") else log + "/"
-    wanted = [d.lower() for d in domains]
     sth = await _get_json(base + "ct/v1/get-sth", ctx)
     size = sth.get("tree_size") if isinstance(sth, dict) else None
     if not isinstance(size, int) or size < 0:
         raise LogError(f"{base}: get-sth has no tree_size")
-    start = min(ctx.ct_start.get(log, 0), size)
+    start = min(start, size)
     end = min(size, start + ctx.limits.ct_max_entries)
-    found: dict[str, set[str]] = {d: set() for d in wanted}
+    names: set[str] = set()
     requests = 1
     position = start
     while position < end:
@@ -127,35 +126,49 @@ async def read_log(log: str, domains: Iterable[str], ctx: DiscoveryContext) -> t
         entries = page.get("entries") if isinstance(page, dict) else None
         if not isinstance(entries, list) or not entries:
             raise LogError(f"{base}: get-entries {position}-{last} returned no entries")
-        for entry in entries:
+        for entry in entries[: last - position + 1]:
             try:
-                der = leaf_certificate(
-                    base64.b64decode(entry["leaf_input"]), base64.b64decode(entry.get("extra_data", ""))
-                )
+                leaf = base64.b64decode(entry["leaf_input"])
+                der = leaf_certificate(leaf, base64.b64decode(entry.get("extra_data", "")))
             except (KeyError, TypeError, ValueError):
                 der = None
-            names = certificate_names(der) if der else set()
-            for domain in wanted:
-                found[domain] |= hosts_under(names, domain)
-        position += len(entries)
-    return found, position, requests
+            if der:
+                names |= certificate_names(der)
+        position += min(len(entries), last - position + 1)
+    return names, position, requests
 
 
-async def run(domain: str, ctx: DiscoveryContext) -> SourceReport:
+async def refresh(ctx: DiscoveryContext) -> SourceReport:
+    """Read every configured log once for the whole run (from ``ctx.ct_start``) into ``ctx.ct_names``.
+
+    The report (names: none; detail: ``read_to`` per log) is what a caller stores to go on next time.
+    """
+    ctx.ct_done = True
     if not ctx.ct_logs:
-        return SourceReport(SOURCE, error="no CT log configured (DOMEINWACHT_CT_LOGS or --ct-log)")
-    names: set[str] = set()
+        if not ctx.ct_names:
+            ctx.ct_error = "no CT log configured (DOMEINWACHT_CT_LOGS, --ct-log) and no CT dump given (--ct-dump)"
+        return SourceReport(SOURCE, error=ctx.ct_error)
     requests = 0
     read_to: dict[str, int] = {}
     errors: list[str] = []
     for log in ctx.ct_logs:
         try:
-            found, position, sent = await read_log(log, [domain], ctx)
+            names, position, sent = await read_log(log, ctx.ct_start.get(log, 0), ctx)
         except LogError as exc:
             errors.append(f"{log}: {exc}")
             continue
         requests += sent
         read_to[log] = position
-        names |= found[domain.lower()]
-    error = "; ".join(errors) if errors else None
-    return SourceReport(SOURCE, frozenset(names), requests, error, {"read_to": read_to})
+        ctx.ct_names |= names
+    ctx.ct_error = "; ".join(errors) if errors else None
+    return SourceReport(SOURCE, queries=requests, error=ctx.ct_error, detail={"read_to": read_to})
+
+
+async def run(domain: str, ctx: DiscoveryContext) -> SourceReport:
+    """The names under ``domain`` among those read from the logs (``refresh``) and loaded from dumps."""
+    async with ctx.ct_lock:
+        if not ctx.ct_done:
+            await refresh(ctx)
+    if ctx.ct_error and not ctx.ct_names:
+        return SourceReport(SOURCE, error=ctx.ct_error)
+    return SourceReport(SOURCE, frozenset(hosts_under(ctx.ct_names, domain)), 0, ctx.ct_error)
