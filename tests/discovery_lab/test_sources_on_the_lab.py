@@ -108,3 +108,27 @@ def test_discover_cli_prints_the_json_contract(lab: Any, tmp_path: Any) -> None:
             assert set(host) >= {"name", "sources", "addresses"}
     names = {h["name"] for entry in body for h in entry["hosts"]}
     assert {"zq-archief-2019.disc-axfr.test", "intranet.disc-word.test"} <= names
+
+
+def _check(args: list[str], tmp_path: Any) -> dict[str, Any]:
+    env = {**os.environ, "DOMEINWACHT_DATA_DIR": str(tmp_path)}
+    out = subprocess.run(
+        [sys.executable, "-m", "domeinwacht", "check", *args, "--lab", "--web", "--format", "json"],
+        capture_output=True, text=True, env=env, timeout=300, check=False,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    return dict(json.loads(out.stdout))
+
+
+def test_check_finds_a_dangling_alias_below_the_apex(tmp_path: Any) -> None:
+    result = _check(["disc-takeover.test"], tmp_path)["checks"]["hygiene.dangling_cname"]
+    assert result["status"] == "fail"
+    assert "app.disc-takeover.test" in result["summary"]
+    assert "found by discovery" in result["summary"]
+    assert result["evidence"]["discovery"]["hosts"]["app.disc-takeover.test"] == ["nsec", "wordlist"]
+
+
+def test_check_without_discovery_sees_only_the_domain_and_www(tmp_path: Any) -> None:
+    result = _check(["disc-takeover.test", "--no-discover"], tmp_path)["checks"]["hygiene.dangling_cname"]
+    assert result["status"] == "pass"
+    assert "discovery not run" in result["summary"]
