@@ -79,7 +79,11 @@ async def run(domain: str, ctx: DiscoveryContext) -> SourceReport:
         return SourceReport(SOURCE, error=error)
     names: set[str] = set()
     outcomes: dict[str, str] = {}
+    # One address per name server (IPv4 first): its addresses are one server's, and every try is a TCP connection.
+    first: dict[str, str] = {}
     for ns, address in servers:
+        first.setdefault(ns, address)
+    for ns, address in first.items():
         try:
             got = await transfer(address, domain, ctx)
         except TransferError as exc:
@@ -88,4 +92,4 @@ async def run(domain: str, ctx: DiscoveryContext) -> SourceReport:
         outcomes[f"{ns} ({address})"] = f"transferred {len(got)} names"
         names |= {n for n in got if under(n, domain) and "*" not in n}
     names.discard(domain)
-    return SourceReport(SOURCE, frozenset(names), len(servers), None, {"servers": outcomes})
+    return SourceReport(SOURCE, frozenset(names), len(first), None, {"servers": outcomes})

@@ -46,7 +46,8 @@ async def discover(
     unknown = set(sources) - set(SOURCES)
     if unknown:
         raise ValueError(f"unknown discovery source(s): {', '.join(sorted(unknown))} (known: {', '.join(SOURCES)})")
-    card = await wildcard.detect(domain, ctx)
+    # Only guessed names need the wildcard's answer to be told apart (the other sources read real names).
+    card = await wildcard.detect(domain, ctx) if "wordlist" in sources else wildcard.Wildcard(False)
     runners: dict[str, Callable[[], Awaitable[SourceReport]]] = {
         "axfr": lambda: axfr.run(domain, ctx),
         "nsec": lambda: nsec.run(domain, ctx, extra_labels),

@@ -74,4 +74,6 @@ async def detect(domain: str, ctx: DiscoveryContext) -> Wildcard:
                 addresses.update(answer.records)
                 if answer.cname_chain:
                     targets.add(answer.cname_chain[-1].lower())
+            if answer.records:
+                break  # guessed names are judged on their first answer with records too (wordlist.run)
     return Wildcard(present, frozenset(addresses), frozenset(targets), queries)
