@@ -80,7 +80,7 @@ async def run(domain: str, ctx: DiscoveryContext) -> SourceReport:
     names: set[str] = set()
     outcomes: dict[str, str] = {}
     # One address per name server (IPv4 first): its addresses are one server's, and every try is a TCP connection.
-    first: dict[str, str] = {}
+    first: dict[str, str] = {}  # name_servers gives IPv4 or IPv6 addresses, never both, per name
     for ns, address in servers:
         first.setdefault(ns, address)
     for ns, address in first.items():

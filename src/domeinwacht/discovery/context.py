@@ -78,8 +78,12 @@ class DiscoveryContext:
             self._http = HttpClient(guard=self.guard, ca_file=self.ca_file, limits=HttpLimits(max_body=8 << 20))
         return self._http
 
-    async def addresses(self, host: str) -> list[str]:
-        """A and AAAA of ``host`` (an IP literal is its own address); empty when it has none or the lookup fails."""
+    async def addresses(self, host: str, *, any_family: bool = False) -> list[str]:
+        """A and AAAA of ``host`` (an IP literal is its own address); empty when it has none or the lookup fails.
+
+        ``any_family``: stop at the first family with an address (A, else AAAA) — for a server where one address
+        will do (a name server to ask, a log to read).
+        """
         try:
             return [str(ipaddress.ip_address(host))]
         except ValueError:
@@ -92,6 +96,8 @@ class DiscoveryContext:
             except DnsError:
                 continue
             found.extend(answer.records)
+            if found and any_family:
+                break
         return found
 
 
@@ -103,7 +109,7 @@ def under(name: str, domain: str) -> bool:
 
 
 async def name_servers(domain: str, ctx: DiscoveryContext) -> tuple[list[tuple[str, str]], str | None]:
-    """``(ns_name, address)`` for every address of every NS of ``domain``; the error when there are none."""
+    """``(ns_name, address)`` for the addresses of every NS of ``domain`` (IPv4, else IPv6); the error when none."""
     try:
         async with ctx.semaphore:
             answer = await ctx.resolver.query(domain, "NS")
@@ -114,7 +120,7 @@ async def name_servers(domain: str, ctx: DiscoveryContext) -> tuple[list[tuple[s
     servers: list[tuple[str, str]] = []
     for ns in answer.records:
         host = ns.rstrip(".").lower()
-        servers.extend((host, ip) for ip in await ctx.addresses(host))
+        servers.extend((host, ip) for ip in await ctx.addresses(host, any_family=True))
     if not servers:
         return [], "no address for any name server"
     return servers, None

@@ -90,7 +90,7 @@ def names_from_dump(text: str) -> Iterator[str]:
 
 async def _get_json(url: str, ctx: DiscoveryContext) -> Any:
     host = urlsplit(url).hostname or ""
-    ips = await ctx.addresses(host)
+    ips = await ctx.addresses(host, any_family=True)
     if not ips:
         raise LogError(f"{host}: no address")
     try:
