@@ -36,6 +36,7 @@ class Settings:
     allow_non_public: bool
     backend: str
     broker_url: str
+    ct_logs: tuple[str, ...] = ()
     rpki_files: tuple[Path | None, Path | None] = (None, None)
 
 
@@ -66,6 +67,13 @@ def load() -> Settings:
             "Celery broker (RabbitMQ by default; redis://127.0.0.1:6379/0 also works).",
         ),
         rpki_files=rpki_files(),
+        ct_logs=tuple(
+            config(
+                "DOMEINWACHT_CT_LOGS",
+                "",
+                "Space-separated RFC 6962 log base URLs that `discover` reads (its CT source).",
+            ).split()
+        ),
     )
 
 

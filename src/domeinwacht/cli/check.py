@@ -60,6 +60,12 @@ def configure(sub: Any) -> None:
         help="the DMARC specification the mail.dmarc.* checks apply (default: rfc7489, as every shipped profile)",
     )
     add_scan_arguments(parser, timeout=120.0)
+    parser.add_argument(
+        "--no-discover",
+        action="store_true",
+        help="look only at the domain and www (default: first find hosts under it with AXFR, NSEC walking, "
+        "a short wordlist and certificate SANs, so the hygiene checks cover them too)",
+    )
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.set_defaults(handler=run)
 
@@ -78,7 +84,9 @@ def _domains(raw: list[str]) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     domains = _domains(args.domains)
-    options = scan_options(args, profile=args.profile)
+    from domeinwacht.discovery.run import CHEAP
+
+    options = scan_options(args, profile=args.profile, discover=() if args.no_discover else CHEAP)
     chosen = set(groups(args))
     reports = asyncio.run(_check_all(domains, options, chosen, args.dmarc))
     if args.format == "json":

@@ -262,6 +262,10 @@ class LabPKI:
             self.issued.append(leaf.cert)
         return leaf
 
+    def unlog(self, leaf: Leaf) -> None:
+        """Keep ``leaf`` out of the lab's CT log (a certificate nobody logged: only its server shows its names)."""
+        self.issued = [c for c in self.issued if c is not leaf.cert]
+
     def ocsp_response(self, leaf: Leaf, now: dt.datetime) -> bytes:
         """A DER OCSP response (RFC 6960) saying ``leaf`` is good, signed by its issuing CA, valid for a week."""
         this_update = now.replace(microsecond=0) - dt.timedelta(hours=1)

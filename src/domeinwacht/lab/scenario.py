@@ -69,6 +69,13 @@ WEB_DEFAULTS: dict[str, Any] = {
     # offer); it sends no response headers of its own choosing, so hsts/headers/security_txt/gzip must say so.
     # deflate: gnutls behind the scripted TLS front that selects DEFLATE for our prober (lab/deflatefront.py)
     "server": "nginx",
+    # discovery (docs/DISCOVERY.md): names added to the served certificate's SANs; names on a certificate that is
+    # only logged in the lab's CT log (never served); absolute URLs linked from the home page; whether the served
+    # certificate is logged in the CT log at all
+    "extra_sans": [],
+    "ct_only": [],
+    "links": [],
+    "ct": True,
 }
 MAIL_DEFAULTS: dict[str, Any] = {
     "mx": [],
@@ -234,6 +241,9 @@ def parse(data: dict[str, Any], source: str = "") -> Scenario:
         targets=targets,
         mail_servers=servers,
         source=source,
+        extra={
+            k: v for k, v in data.items() if k not in {"name", "description", "targets", "mail_servers", "baselines"}
+        },
     )
 
 

@@ -545,7 +545,11 @@ def _web_target(  # noqa: PLR0917 - one call site
             z.add(h + ".", "A", v4)
         if w["ipv6"] or w["ipv6_dead"]:
             z.add(h + ".", "AAAA", v6)
-    leaf = pki.issue(w["cert"], tuple(hosts), f"web-{t.name}")
+    leaf = pki.issue(w["cert"], (*hosts, *w["extra_sans"]), f"web-{t.name}")
+    if not w["ct"]:
+        pki.unlog(leaf)
+    if w["ct_only"]:  # a certificate that was issued (and so logged) but is served nowhere
+        pki.issue("ecdsa256", tuple(w["ct_only"]), f"ct-{t.name}")
     label = f"web-{t.name}"
     leaf_files[label] = leaf
     stapling = ""
@@ -560,7 +564,8 @@ def _web_target(  # noqa: PLR0917 - one call site
             z.add(f"_443._tcp.{h}.", "TLSA", f"3 1 1 {_hash_hex('mismatch-' + h)}")
 
     docroot = f"www/{t.name}"
-    world.files[f"{docroot}/v4/index.html"] = _page(t.name, "").encode()
+    links = "".join(f'<p><a href="{url}">{url}</a></p>' for url in w["links"])
+    world.files[f"{docroot}/v4/index.html"] = _page(t.name, links).encode()
     if w["ipv6_content"] == "different":
         world.files[f"{docroot}/v6/index.html"] = (
             "<!doctype html><html><head><title>Under construction</title></head><body>"
@@ -568,7 +573,7 @@ def _web_target(  # noqa: PLR0917 - one call site
             + "</body></html>\n"
         ).encode()
     else:
-        world.files[f"{docroot}/v6/index.html"] = _page(t.name, "").encode()
+        world.files[f"{docroot}/v6/index.html"] = _page(t.name, links).encode()
     sectxt = presets.security_txt(w["security_txt"], t.name, now)
     sectxt_location = ""
     if sectxt is not None:

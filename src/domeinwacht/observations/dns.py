@@ -102,6 +102,14 @@ class CnameChain:
 
 
 @dataclass(frozen=True, slots=True)
+class DiscoveredHost:
+    """A host under the domain found by discovery (docs/DISCOVERY.md), and by which sources."""
+
+    name: str
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class DnsObservation:
     """DNS and DNSSEC facts of one domain.
 
@@ -112,7 +120,10 @@ class DnsObservation:
         dnssec_error: why validation could not run (unusable trust anchor).
         ns: the zone's name servers; ``ns_error`` says why the NS set is unknown.
         caa: one lookup per web host (the domain and ``www.`` of it).
-        cnames: one per web host.
+        cnames: one per web host, then one per discovered host.
+        discovery: the discovery sources that ran (empty: discovery was not asked for).
+        discovered: the hosts they found (their alias chains are in ``cnames``).
+        discovery_errors: per source, why it could not look.
     """
 
     domain: str
@@ -123,3 +134,6 @@ class DnsObservation:
     ns_error: str = ""
     caa: tuple[CaaLookup, ...] = ()
     cnames: tuple[CnameChain, ...] = ()
+    discovery: tuple[str, ...] = ()
+    discovered: tuple[DiscoveredHost, ...] = ()
+    discovery_errors: tuple[tuple[str, str], ...] = ()

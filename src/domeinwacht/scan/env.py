@@ -49,6 +49,9 @@ class ScanOptions:
             and needs ~30 handshakes per endpoint; behind the HTTP requests of a hundred domains sharing the
             address it would starve past every deadline.
         mail_per_server_concurrency: open connections at once to one mail server address (1–2: be gentle).
+        discover: discovery sources the DNS observer runs first (``discovery.run.CHEAP`` for ``check``), so that
+            the hygiene checks cover every host found under the domain, not only the domain and ``www``; empty
+            (the default, and what measurements use) runs none.
     """
 
     resolver: tuple[str, ...] = ()
@@ -66,6 +69,7 @@ class ScanOptions:
     global_concurrency: int = 256
     per_ip_concurrency: int = 4
     mail_per_server_concurrency: int = 2
+    discover: tuple[str, ...] = ()
 
 
 @dataclass

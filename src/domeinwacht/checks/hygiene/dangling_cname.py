@@ -43,13 +43,38 @@ def _judge(chain: CnameChain) -> tuple[Status, str]:
     return Status.PASS, f"{chain.host}: {path} resolves to {', '.join(chain.addresses)}"
 
 
+def examined(obs: DnsObservation) -> str:
+    """How many hosts were looked at and how they were found ("3 hosts: the domain, www and 1 found by …")."""
+    found = len(obs.discovered)
+    base = f"{len(obs.cnames)} host(s) examined: the domain and www"
+    if not obs.discovery:
+        return base + " (discovery not run)"
+    sources: dict[str, int] = {}
+    for host in obs.discovered:
+        for source in host.sources:
+            sources[source] = sources.get(source, 0) + 1
+    how = ", ".join(f"{source} {n}" for source, n in sorted(sources.items()))
+    return base + (
+        f", and {found} found by discovery ({how})"
+        if found
+        else f"; discovery ({', '.join(obs.discovery)}) found no other host"
+    )
+
+
 @check(CID, area="dns")
 def dangling_cname(obs: DnsObservation, ctx: CheckContext) -> CheckResult:
     if not obs.cnames:
         return CheckResult.error(CID, "CNAME chains were not observed")
     judged = [(c, *_judge(c)) for c in obs.cnames]
     status = Status.worst(s for _, s, _ in judged)
+    scope = examined(obs)
     evidence: dict[str, Any] = {
+        "examined": scope,
+        "discovery": {
+            "sources": list(obs.discovery),
+            "hosts": {h.name: list(h.sources) for h in obs.discovered},
+            "errors": dict(obs.discovery_errors),
+        },
         "hosts": [
             {
                 "host": c.host,
@@ -59,20 +84,24 @@ def dangling_cname(obs: DnsObservation, ctx: CheckContext) -> CheckResult:
                 "verdict": s.value,
             }
             for c, s, _ in judged
-        ]
+        ],
     }
     findings = "; ".join(text for _, s, text in judged if s is status)
     if status is Status.ERROR:
         return CheckResult(
-            CID, Status.ERROR, f"Could not follow every alias: {findings}.", {"reason": findings, **evidence}
+            CID, Status.ERROR, f"Could not follow every alias: {findings} ({scope}).", {"reason": findings, **evidence}
         )
     if status in (Status.FAIL, Status.WARNING):
         return CheckResult(
             CID,
             status,
-            f"Dangling alias: {findings}.",
+            f"Dangling alias: {findings} ({scope}).",
             evidence,
             "Remove the CNAME record, or point it at a name you control that resolves; a dangling alias lets "
             "whoever claims the target name serve content under your domain (subdomain takeover; RFC 1034 §3.6.2).",
         )
-    return CheckResult(CID, Status.PASS, f"No dangling aliases: {'; '.join(t for _, _, t in judged)}.", evidence)
+    if len(judged) > 2:
+        return CheckResult(CID, Status.PASS, f"No dangling aliases ({scope}).", evidence)
+    return CheckResult(
+        CID, Status.PASS, f"No dangling aliases: {'; '.join(t for _, _, t in judged)} ({scope}).", evidence
+    )

@@ -22,7 +22,7 @@ from typing import Any
 
 from domeinwacht.net.dns import MAX_CNAME_CHAIN, DnsAnswer, DnsError, ask_server
 from domeinwacht.net.dnssec import TrustAnchorError, TrustAnchors, load_trust_anchors, validate
-from domeinwacht.observations.dns import CaaLookup, CnameChain, DnsObservation, NameServer, NsProbe
+from domeinwacht.observations.dns import CaaLookup, CnameChain, DiscoveredHost, DnsObservation, NameServer, NsProbe
 from domeinwacht.scan.env import ScanEnv
 from domeinwacht.scan.observe import observer
 
@@ -51,7 +51,9 @@ async def observe_dns(domain: str, env: ScanEnv) -> dict[str, Any]:
     dnssec_task = asyncio.ensure_future(_dnssec(domain, env))
     ns_task = asyncio.ensure_future(_name_servers(domain, env))
     caa = await asyncio.gather(*(caa_lookup(host, env) for host in hosts))
-    cnames = await asyncio.gather(*(cname_chain(host, env) for host in hosts))
+    discovered, discovery_errors = await _discover(domain, env) if env.options.discover else ((), ())
+    extra = tuple(h.name for h in discovered if h.name not in hosts)
+    cnames = await asyncio.gather(*(cname_chain(host, env) for host in (*hosts, *extra)))
     (dnssec, dnssec_error), (zone, ns, ns_error) = await dnssec_task, await ns_task
     return {
         "dns": DnsObservation(
@@ -63,8 +65,29 @@ async def observe_dns(domain: str, env: ScanEnv) -> dict[str, Any]:
             ns_error=ns_error,
             caa=tuple(caa),
             cnames=tuple(cnames),
+            discovery=env.options.discover,
+            discovered=discovered,
+            discovery_errors=discovery_errors,
         )
     }
+
+
+MAX_DISCOVERED = 200  # hosts whose alias chains one check follows (a zone transfer can list thousands)
+
+
+async def _discover(domain: str, env: ScanEnv) -> tuple[tuple[DiscoveredHost, ...], tuple[tuple[str, str], ...]]:
+    """The cheap discovery sources (``ScanOptions.discover``) for ``domain``, on the run's resolver and guard."""
+    from domeinwacht.discovery import wordlist
+    from domeinwacht.discovery.context import DiscoveryContext
+    from domeinwacht.discovery.run import discover
+
+    ctx = DiscoveryContext(
+        resolver=env.resolver, guard=env.guard, ca_file=env.options.ca_file, wordlist=wordlist.labels(short=True)
+    )
+    found = await discover(domain, ctx, env.options.discover)
+    hosts = tuple(DiscoveredHost(h.name, h.sources) for h in found.hosts[:MAX_DISCOVERED])
+    errors = tuple((name, report.error) for name, report in sorted(found.sources.items()) if report.error)
+    return hosts, errors
 
 
 async def _dnssec(domain: str, env: ScanEnv) -> tuple[Any, str]:
