@@ -15,7 +15,20 @@ from collections.abc import Sequence
 from domeinwacht import __version__
 
 # Subcommand modules, in the order `--help` lists them.
-_MODULES = ("register", "lab", "check", "discover", "measure", "report", "monitor", "serve", "demo", "config")
+_MODULES = (
+    "register",
+    "lab",
+    "check",
+    "discover",
+    "measure",
+    "report",
+    "monitor",
+    "serve",
+    "admin",
+    "backup",
+    "demo",
+    "config",
+)
 
 
 class UserError(Exception):

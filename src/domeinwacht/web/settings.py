@@ -12,10 +12,13 @@ SETTINGS = dwconfig.load()
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = SETTINGS.data_dir
 
+# The development default; `serve` and the WSGI application refuse it outside debug mode
+# (web/service/secret_key.py). CLI commands that only persist (import, measure, report) do not sign anything.
+DOMEINWACHT_DEV_SECRET_KEY = "django-insecure-development-key-change-me-in-production-0123456789"  # noqa: S105
 SECRET_KEY = dwconfig.config(
     "DJANGO_SECRET_KEY",
-    "insecure-development-key-change-me-in-production-0123456789",
-    "Django secret key; set a long random value in production.",
+    DOMEINWACHT_DEV_SECRET_KEY,
+    "Django secret key: required by `serve` (at least 50 random characters) unless DJANGO_DEBUG is on.",
 )
 DEBUG = dwconfig.config_bool("DJANGO_DEBUG", False, "Django debug mode.")
 ALLOWED_HOSTS = [
@@ -36,14 +39,18 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "simple_history",
+    "axes",  # lockout after repeated login failures (service security)
     "domeinwacht.web.register",
     "domeinwacht.web.measurements",
     "domeinwacht.web.api",
     "domeinwacht.web.findings",
+    "domeinwacht.web.service",
 ]
 
 MIDDLEWARE = [
+    "domeinwacht.web.service.headers.SecurityHeadersMiddleware",  # CSP, Permissions-Policy (also on static files)
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files: hashed names, gzip/brotli, long cache
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -52,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "domeinwacht.web.urls"
@@ -92,13 +100,24 @@ TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
 
-STATIC_URL = "static/"
+# --- Static files (issue 10 item 5): `serve` runs collectstatic into the data dir; whitenoise serves them with
+# content-hashed names and precompressed variants (plain names before the first collectstatic, e.g. in tests).
+STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "domeinwacht.web.service.staticstorage.StaticStorage"},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
+    # Service security: sessions only (no HTTP Basic: it would send passwords on every request), and anonymous
+    # callers throttled per address (web/service/throttling.py reads DOMEINWACHT_API_ANON_RATE per request).
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_THROTTLE_CLASSES": ["domeinwacht.web.service.throttling.AnonymousRateThrottle"],
+    "NUM_PROXIES": None,  # set below from DOMEINWACHT_PROXIES
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Domeinwacht API",
@@ -106,16 +125,119 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
 }
 
+# --- Service security (issue 13 item 5). Each value is what our own web checks ask of a site (CHECKS.md "Web");
+# the CSP and Permissions-Policy come from web/service/headers.py, security.txt from web/service/securitytxt.py.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_HSTS_SECONDS = int(
+    dwconfig.config("DJANGO_HSTS_SECONDS", "31536000", "Strict-Transport-Security max-age on HTTPS responses.")
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = dwconfig.config_bool(
+    "DJANGO_HSTS_INCLUDE_SUBDOMAINS", True, "Add includeSubDomains to Strict-Transport-Security."
+)
+SECURE_SSL_REDIRECT = dwconfig.config_bool(
+    "DJANGO_SSL_REDIRECT", False, "Redirect HTTP to HTTPS in Django (usually the proxy in front does it)."
+)
+if dwconfig.config_bool(
+    "DJANGO_TRUST_X_FORWARDED_PROTO",
+    False,
+    "Trust X-Forwarded-Proto: https from the reverse proxy in front (only behind one that sets it).",
+):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+_SECURE_COOKIES = dwconfig.config_bool(
+    "DJANGO_SECURE_COOKIES", True, "Session and CSRF cookies only over HTTPS (browsers allow http://localhost)."
+)
+SESSION_COOKIE_SECURE = _SECURE_COOKIES
+CSRF_COOKIE_SECURE = _SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_TRUSTED_ORIGINS = [
+    o.strip()
+    for o in dwconfig.config(
+        "DJANGO_CSRF_TRUSTED_ORIGINS", "", "Comma-separated origins (https://host) allowed to POST forms."
+    ).split(",")
+    if o.strip()
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes: after AXES_FAILURE_LIMIT failed logins for one user name from one address, that pair is locked
+# out for AXES_COOLOFF_TIME (hours). The address is REMOTE_ADDR unless DOMEINWACHT_PROXIES proxies are trusted.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(dwconfig.config("DOMEINWACHT_LOGIN_FAILURES", "5", "Failed logins before a lockout."))
+AXES_COOLOFF_TIME = float(dwconfig.config("DOMEINWACHT_LOCKOUT_HOURS", "1", "Hours a locked-out login waits."))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+_PROXIES = int(
+    dwconfig.config("DOMEINWACHT_PROXIES", "0", "Reverse proxies in front whose X-Forwarded-For is trusted.")
+)
+AXES_IPWARE_PROXY_COUNT = _PROXIES or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if _PROXIES else ("REMOTE_ADDR",)
+REST_FRAMEWORK["NUM_PROXIES"] = _PROXIES
+DOMEINWACHT_API_ANON_RATE = dwconfig.config(
+    "DOMEINWACHT_API_ANON_RATE", "300/minute", "API requests an anonymous address may make (N/second|minute|hour)."
+)
+DOMEINWACHT_CSP = dwconfig.config(
+    "DOMEINWACHT_CSP",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+    "Content-Security-Policy of every page (no 'unsafe-inline': templates carry no inline script or style).",
+)
+DOMEINWACHT_PERMISSIONS_POLICY = dwconfig.config(
+    "DOMEINWACHT_PERMISSIONS_POLICY",
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()",
+    "Permissions-Policy of every page.",
+)
+# security.txt (RFC 9116) at /.well-known/security.txt; Expires is always now + DOMEINWACHT_SECURITY_TXT_DAYS.
+DOMEINWACHT_SECURITY_CONTACTS = [
+    c.strip()
+    for c in dwconfig.config(
+        "DOMEINWACHT_SECURITY_CONTACT",
+        "mailto:security@domeinwacht.test",
+        "security.txt Contact URIs (comma-separated; mailto:, https: or tel:).",
+    ).split(",")
+    if c.strip()
+]
+DOMEINWACHT_SECURITY_TXT_DAYS = int(
+    dwconfig.config("DOMEINWACHT_SECURITY_TXT_DAYS", "180", "security.txt Expires: this many days ahead.")
+)
+DOMEINWACHT_SECURITY_ENCRYPTION = dwconfig.config("DOMEINWACHT_SECURITY_ENCRYPTION", "", "security.txt Encryption URI.")
+DOMEINWACHT_SECURITY_POLICY = dwconfig.config("DOMEINWACHT_SECURITY_POLICY", "", "security.txt Policy URI.")
+DOMEINWACHT_SECURITY_LANGUAGES = dwconfig.config(
+    "DOMEINWACHT_SECURITY_LANGUAGES", "nl, en", "security.txt Preferred-Languages."
+)
+DOMEINWACHT_SECURITY_CANONICAL = dwconfig.config(
+    "DOMEINWACHT_SECURITY_CANONICAL", "", "security.txt Canonical URI (default: the URL it is requested at)."
+)
 
+# --- Operations (issue 13 item 7): /health checks the database and (Celery backend) the broker; /metrics in
+# Prometheus text; logs as JSON lines (domeinwacht/jsonlog.py) unless DOMEINWACHT_LOG_FORMAT=text.
+DOMEINWACHT_BACKEND = SETTINGS.backend
+DOMEINWACHT_BROKER_URL = SETTINGS.broker_url
+DOMEINWACHT_METRICS_TOKEN = dwconfig.config(
+    "DOMEINWACHT_METRICS_TOKEN", "", "When set, /metrics needs `Authorization: Bearer <token>`."
+)
+_LOG_FORMAT = dwconfig.config("DOMEINWACHT_LOG_FORMAT", "json", "Log format: json (one object per line) or text.")
+_LOG_LEVEL = dwconfig.config("DOMEINWACHT_LOG_LEVEL", "WARNING", "Level of the root logger (INFO, WARNING, ...).")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
+    "formatters": {
+        "json": {"()": "domeinwacht.jsonlog.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "text" if _LOG_FORMAT == "text" else "json"}
+    },
+    "root": {"handlers": ["console"], "level": _LOG_LEVEL.upper()},
+    # A locked-out login is worth a line; django-axes logs it at WARNING.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # The core's scanning guard, mirrored here for web-submitted domains.

@@ -6,4 +6,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/schema", SpectacularAPIView.as_view(), name="openapi-schema"),
     path("api/v1/", include("domeinwacht.web.api.urls")),
+    # security.txt, /health, /metrics (web/service/urls.py)
+    path("", include("domeinwacht.web.service.urls")),
 ]
