@@ -13,6 +13,7 @@ import fcntl
 import json
 import os
 import re
+import secrets
 import shutil
 import socket
 import stat
@@ -118,7 +119,7 @@ def up(scenario: str | None = None, rtt_ms: int = 0, *, quiet: bool = True) -> d
             path = run_dir / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
-        for sub in ("knot/db", "knot-lame/db", "nginx/tmp", "postfix/queue", "postfix/data", "gnutls"):
+        for sub in ("knot/db", "knot-lame/db", "nginx/tmp", "postfix/queue", "postfix/data", "gnutls", "site"):
             (run_dir / sub).mkdir(parents=True, exist_ok=True)
         (run_dir / "certs").chmod(0o750)
         with contextlib.suppress(LookupError, OSError):
@@ -188,6 +189,7 @@ def _start_servers(run_dir: Path, keys: KeyCache, w: world.World, rtt_ms: int) -
         # postfix logs its own errors to syslog only; `script` gives it a terminal so they reach us.
         netns.run(ns(["postfix", "-c", str(run_dir / "postfix"), "start"]), timeout=120)
     _start_gnutls(run_dir, w)
+    _start_sites(run_dir, w)
     for label, ip, port in w.counted:
         tool = "ip6tables" if ":" in ip else "iptables"
         netns.run(
@@ -276,6 +278,64 @@ def _start_gnutls(run_dir: Path, w: world.World) -> None:
         _spawn(ns(front), run_dir / "smtpfront/front.log")
 
 
+def _site_env(run_dir: Path, site: world.SiteServer) -> dict[str, str]:
+    """The application's settings inside the lab: a real secret key (kept in the lab cache, 0600), its host
+    names, one trusted proxy (the target's nginx). Its database is the configured SQLite file (the demo's data),
+    or a fresh one in the run directory when the configured database is not reachable from the namespace
+    (PostgreSQL on the host's loopback)."""
+    from domeinwacht import config
+
+    secret = run_dir.parent / "cache" / "site-secret-key"
+    if not secret.is_file() or len(secret.read_text().strip()) < 50:
+        secret.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(secret, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(50) + "\n")
+    settings = config.load()
+    database = settings.database_url
+    if not database.startswith("sqlite:"):
+        database = f"sqlite:///{run_dir / 'site' / 'domeinwacht.sqlite3'}"
+    return {
+        **os.environ,
+        "DOMEINWACHT_DATA_DIR": str(settings.data_dir),
+        "DATABASE_URL": database,
+        "DOMEINWACHT_BACKEND": "local",
+        "DJANGO_SECRET_KEY": secret.read_text().strip(),
+        "DJANGO_DEBUG": "0",
+        "DJANGO_ALLOWED_HOSTS": ",".join(site.hosts),
+        "DJANGO_TRUST_X_FORWARDED_PROTO": "1",
+        "DOMEINWACHT_PROXIES": "1",
+        "DOMEINWACHT_SECURITY_CONTACT": f"mailto:security@{site.hosts[0]}",
+    }
+
+
+def _start_sites(run_dir: Path, w: world.World) -> None:
+    """Domeinwacht's own web application behind each `server: domeinwacht` target (dogfooding): `domeinwacht
+    serve` in the namespace, on its loopback; the target's nginx terminates TLS and proxies to it."""
+    for site in w.sites:
+        serve = [sys.executable, "-m", "domeinwacht", "serve", "--host", "127.0.0.1", "--port", str(site.port)]
+        _spawn(netns.in_ns([*serve, "--workers", "2"]), _site_log(run_dir, site), env=_site_env(run_dir, site))
+
+
+def _site_log(run_dir: Path, site: world.SiteServer) -> Path:
+    return run_dir / "site" / f"{site.name}.log"
+
+
+def _site_serving(run_dir: Path, site: world.SiteServer) -> bool:
+    """True once `serve` printed its URL; a one-line error of `serve` ends the wait at once."""
+    try:
+        text = _site_log(run_dir, site).read_text(errors="replace")
+    except OSError:
+        return False
+    if "Serving Domeinwacht on " in text:
+        return True
+    failed = [line for line in text.splitlines() if line.startswith("domeinwacht: error:")]
+    if failed or "Traceback" in text:
+        raise LabError(f"{site.name} did not start: {(failed or text.strip().splitlines())[-1]}")
+    time.sleep(0.2)
+    return False
+
+
 def _prune(directory: Path, days: int) -> None:
     """Drop cache entries older than ``days`` (signed zones are reused for a day, certificates a week)."""
     cutoff = time.time() - days * 86400
@@ -295,7 +355,7 @@ def _rss_kib(pid: int) -> int:
     return 0
 
 
-def _spawn(cmd: list[str], log: Path) -> None:
+def _spawn(cmd: list[str], log: Path, env: dict[str, str] | None = None) -> None:
     """Start a background server detached from us (`setsid -f` forks, so we keep no child to reap)."""
     with open(log, "wb") as fh:
         subprocess.run(
@@ -305,6 +365,7 @@ def _spawn(cmd: list[str], log: Path) -> None:
             stdin=subprocess.DEVNULL,
             check=True,
             timeout=30,
+            env=env,
         )
 
 
@@ -374,6 +435,8 @@ def _wait_ready(w: world.World, run_dir: Path) -> None:
     for front in w.smtp_fronts:
         if front["listen"]:
             checks.append((f"smtp front of {front['host']}", lambda ip=front["listen"][0]: _tcp_ok(ip, 25)))
+    for site in w.sites:
+        checks.append((f"Domeinwacht's web application {site.name}", lambda s=site: _site_serving(run_dir, s)))
     checks.append(("knotd (all zones loaded)", lambda: _zones_loaded(run_dir, len(w.zone_names))))
     if w.probe_name:
         # end to end: the resolver validates the chain root -> test. -> the last signed target
@@ -498,6 +561,7 @@ def _status_doc(  # noqa: PLR0917 - one call site
         "mail_servers": w.mail_servers,
         "gnutls_servers": {server.name: server.port for server in w.gnutls},
         "deflate_fronts": {front["name"]: front["port"] for front in w.deflate_fronts},
+        "sites": {site.name: {"port": site.port, "hosts": site.hosts} for site in w.sites},
         "redirects": [f"{ip}:{port}->{to_port}" for ip, port, to_port in w.redirects],
         "counted": [f"{label}:{ip}" for label, ip, _port in w.counted],
     }

@@ -136,6 +136,9 @@ HEADER_PRESETS: dict[str, dict[str, str]] = {
         "Content-Security-Policy": _STRICT_CSP,
     },
     "none": {},
+    # server: domeinwacht — the application behind nginx sends its own headers (web/service/headers.py, Django's
+    # SecurityMiddleware); nginx adds none
+    "app": {},
     "weak": {
         "X-Frame-Options": "ALLOW-FROM https://example.invalid/",
         "X-Content-Type-Options": "nosniff",
@@ -168,6 +171,7 @@ SECURITY_TXT_VARIANTS = (
     "wrong_type",
     "no_contact",
     "fixed_response",  # gnutls-serv: every path answers the page, 200 application/octet-stream (no file written)
+    "app",  # server: domeinwacht — the application serves its own (web/service/securitytxt.py; no file written)
 )
 
 
@@ -178,7 +182,7 @@ def security_txt(variant: str, host: str, now: dt.datetime) -> tuple[str, str, s
     """
     if variant not in SECURITY_TXT_VARIANTS:
         raise ValueError(f"unknown security.txt variant {variant!r}")
-    if variant in {"missing", "fixed_response"}:
+    if variant in {"missing", "fixed_response", "app"}:
         return None
     expires = (now + dt.timedelta(days=180)).strftime("%Y-%m-%dT%H:%M:%SZ")
     if variant == "expired":

@@ -68,6 +68,9 @@ WEB_DEFAULTS: dict[str, Any] = {
     # nginx | gnutls: gnutls-serv terminates TLS on 443 (no RFC 5746 or client renegotiation, which nginx cannot
     # offer); it sends no response headers of its own choosing, so hsts/headers/security_txt/gzip must say so.
     # deflate: gnutls behind the scripted TLS front that selects DEFLATE for our prober (lab/deflatefront.py)
+    # domeinwacht: nginx terminates TLS and proxies to Domeinwacht's own web application (`domeinwacht serve` in
+    # the namespace), which sends HSTS, the headers and security.txt itself: headers/security_txt say `app`,
+    # hsts what the application sends (dogfooding, docs/LAB.md)
     "server": "nginx",
     # discovery (docs/DISCOVERY.md): names added to the served certificate's SANs; names on a certificate that is
     # only logged in the lab's CT log (never served); absolute URLs linked from the home page; whether the served
@@ -108,7 +111,7 @@ MAIL_SERVER_DEFAULTS: dict[str, Any] = {
     "server": "postfix",
     "stapling": False,  # staple a good OCSP response (gnutls only; needs cert: ocsp)
 }
-WEB_SERVERS = ("nginx", "gnutls", "deflate")
+WEB_SERVERS = ("nginx", "gnutls", "deflate", "domeinwacht")
 MAIL_SERVER_KINDS = ("postfix", "gnutls", "deflate")
 
 

@@ -96,6 +96,21 @@ DEFLATE_PORT_BASE = 21000  # scripted DEFLATE fronts (lab/deflatefront.py) befor
 
 
 @dataclass
+class SiteServer:
+    """Domeinwacht's own web application (`domeinwacht serve`, gunicorn) on 127.0.0.1:``port`` inside the
+    namespace, behind the target's nginx server blocks (web ``server: domeinwacht``): dogfooding."""
+
+    name: str
+    port: int
+    hosts: list[str]
+
+
+SITE_PORT_BASE = 22000  # the application's ports inside the namespace (loopback only): 22000, 22001, ...
+# What the application sends (web/settings.py defaults); a `server: domeinwacht` target declares exactly this.
+SITE_HSTS = "max-age=31536000; includeSubDomains"
+
+
+@dataclass
 class World:
     files: dict[str, bytes] = field(default_factory=dict)  # relative path under the run dir -> content
     addresses4: set[str] = field(default_factory=set)
@@ -104,6 +119,7 @@ class World:
     mail_servers: dict[str, dict[str, Any]] = field(default_factory=dict)
     counted: list[tuple[str, str, int]] = field(default_factory=list)  # (label, ip, port) counted by iptables
     gnutls: list[GnutlsServer] = field(default_factory=list)
+    sites: list[SiteServer] = field(default_factory=list)
     redirects: list[tuple[str, int, int]] = field(default_factory=list)  # (ip, port, to port): nat REDIRECT
     smtp_fronts: list[dict[str, Any]] = field(default_factory=list)  # {name, host, listen: [ip], backend: port}
     deflate_fronts: list[dict[str, Any]] = field(default_factory=list)  # {name, port, backend: port, cert}
@@ -315,7 +331,9 @@ def build(
         tpl = scenario.targets[t.template]
         tpl_info = world.targets[t.template]
         if tpl.web is not None and tpl.web["server"] != "nginx":
-            raise ValueError(f"target {t.name}: template {t.template} is served by gnutls-serv, which cannot be cloned")
+            raise ValueError(
+                f"target {t.name}: template {t.template} is served by {tpl.web['server']}, which cannot be cloned"
+            )
         signing = tpl_zone.signing
         if signing is not None and not signing.key:
             signing = Signing(
@@ -587,6 +605,9 @@ def _web_target(  # noqa: PLR0917 - one call site
     gnutls = w["server"] in GNUTLS_SERVED
     if not gnutls and w["security_txt"] == "fixed_response":
         raise ValueError(f"target {t.name}: security_txt fixed_response is what gnutls-serv serves, not nginx")
+    site = _site(t, hosts, world) if w["server"] == "domeinwacht" else None
+    if site is None and "app" in (w["headers"], w["security_txt"]):
+        raise ValueError(f"target {t.name}: headers/security_txt `app` need web server: domeinwacht")
     if gnutls:
         _gnutls_web(t, stapling, [ip for ip, on in ((v4, w["ipv4"]), (v6, w["ipv6"])) if on], world, run_dir)
     tls = presets.tls_settings(w["tls"], w["cert"])
@@ -594,7 +615,7 @@ def _web_target(  # noqa: PLR0917 - one call site
         raise ValueError(f"target {t.name}: nginx always speaks RFC 5746 and refuses client renegotiation")
     hdrs = presets.headers(w["headers"])
     add_headers = "".join(f'        add_header {k} "{v}" always;\n' for k, v in hdrs.items())
-    if w["hsts"]:
+    if w["hsts"] and site is None:
         add_headers += f'        add_header Strict-Transport-Security "{w["hsts"]}" always;\n'
     names = " ".join(hosts)
     for family, ip in (("v4", v4 if w["ipv4"] else None), ("v6", v6 if w["ipv6"] else None)):
@@ -623,10 +644,11 @@ def _web_target(  # noqa: PLR0917 - one call site
             if stapling:
                 ems += f"        ssl_stapling on;\n        ssl_stapling_file {run_dir}/{stapling};\n"
             early = "        ssl_early_data on;\n" if tls.get("early_data") else ""
+            content = f"        root {root};\n" if site is None else _proxy_to_site(site)
             servers.append(
                 f"    server {{\n        listen {listen_ip}:443 ssl;\n"
                 f"        server_name {names} @@NAMES:{t.name}@@;\n"
-                f"        root {root};\n"
+                f"{content}"
                 f"        ssl_certificate @@CERT:{t.name}@@;\n"
                 f"        ssl_certificate_key @@CERT:{t.name}@@;\n"
                 f"        ssl_protocols {' '.join(tls['protocols'])};\n"
@@ -635,6 +657,34 @@ def _web_target(  # noqa: PLR0917 - one call site
                 f"        ssl_ecdh_curve {tls['curves']};\n"
                 f"{dh}{ems}{early}{gzip}{add_headers}{sectxt_location}    }}\n"
             )
+
+
+def _site(t: Target, hosts: list[str], world: World) -> SiteServer:
+    """The application behind a `server: domeinwacht` target; the target must declare what the application
+    itself serves (nginx adds nothing, so the checks see the application's own headers)."""
+    w = t.web
+    assert w is not None
+    wanted = {"headers": "app", "security_txt": "app", "hsts": SITE_HSTS, "gzip": False, "https": True}
+    wrong = {k: w[k] for k, v in wanted.items() if w[k] != v}
+    if wrong:
+        raise ValueError(f"target {t.name}: the application serves {wanted}; got {wrong}")
+    site = SiteServer(f"site-{t.name}", SITE_PORT_BASE + len(world.sites), list(hosts))
+    world.sites.append(site)
+    return site
+
+
+def _proxy_to_site(site: SiteServer) -> str:
+    # The application trusts one proxy: X-Forwarded-Proto makes Django see HTTPS (HSTS, secure cookies,
+    # security.txt's Canonical) and X-Forwarded-For carries the client address (throttling, login lockout).
+    return (
+        "        location / {\n"
+        f"            proxy_pass http://127.0.0.1:{site.port};\n"
+        "            proxy_set_header Host $host;\n"
+        "            proxy_set_header X-Forwarded-Proto https;\n"
+        "            proxy_set_header X-Forwarded-For $remote_addr;\n"
+        "            proxy_connect_timeout 5s;\n            proxy_read_timeout 60s;\n"
+        "        }\n"
+    )
 
 
 def _gnutls_port(world: World) -> int:
