@@ -6,14 +6,24 @@
 3. import the organisations into the register, and the lab domains as each municipality's (tagged ``lab``);
 4. measure every lab domain (web + mail) under the chosen profile, with a progress bar;
 5. print the summary and write the report as text, CSV and JSON (``var/demo/reports/``);
-6. serve the web application (API, admin) until interrupted (``--no-serve`` skips this).
+6. dogfooding: the lab publishes Domeinwacht's own site as ``https://domeinwacht.test`` (nginx with the lab CA's
+   certificate in front of `domeinwacht serve`, DNSSEC, IPv6); `domeinwacht check domeinwacht.test --lab --web`
+   measures it and every web check must pass;
+7. serve the web application with gunicorn until interrupted, printing its URL (``--no-serve`` skips this).
+
+The demo never uses the development secret key: without DJANGO_SECRET_KEY it generates a random one, kept in
+``var/demo/secret_key`` (0600). It serves plain HTTP on loopback, so it sends cookies without the Secure flag
+unless DJANGO_SECURE_COOKIES says otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,6 +31,8 @@ from typing import Any
 from domeinwacht.cli import UserError, main
 
 BANNER = "SIMULATED LAB DATA: every domain below is a <municipality>.test domain in the lab, not a real measurement."
+SITE = "domeinwacht.test"  # the lab's copy of our own site (lab/scenarios/default.yaml, docs/LAB.md "Dogfooding")
+DOGFOOD_TIMEOUT = 240
 
 
 def configure(sub: Any) -> None:
@@ -74,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
     organisations = _organisations(args.organisations)
     work = config.load().data_dir / "demo"
     work.mkdir(parents=True, exist_ok=True)
+    _service_settings(work)
     print(BANNER)
 
     _step(1, "Generate the demo scenario (every active municipality as <slug>.test)")
@@ -112,13 +125,47 @@ def run(args: argparse.Namespace) -> int:
             ]
         )
         print(BANNER)
+        _step(6, f"Dogfooding: measure our own site, published in the lab as https://{SITE}")
+        _dogfood()
         if args.no_serve:
             return 0
-        _step(6, "Serve the web application (Ctrl-C stops)")
+        _step(7, "Serve the web application with gunicorn (Ctrl-C stops)")
         return main(["serve", "--port", str(args.port)])
     finally:
         if not args.keep_lab:
             main(["lab", "down"])
+
+
+def _service_settings(work: Path) -> None:
+    """Before Django reads its settings: a real secret key of the demo's own, and cookies without the Secure
+    flag (the demo serves http://127.0.0.1)."""
+    if not os.environ.get("DJANGO_SECRET_KEY"):
+        from domeinwacht.web.service.secret_key import demo_secret_key
+
+        os.environ["DJANGO_SECRET_KEY"] = demo_secret_key(work / "secret_key")
+    os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
+
+
+def _dogfood() -> None:
+    """`domeinwacht check domeinwacht.test --lab --web`; one line per check that does not pass."""
+    command = [sys.executable, "-m", "domeinwacht", "check", SITE, "--lab", "--web", "--format", "json"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=DOGFOOD_TIMEOUT, check=False)
+    except subprocess.TimeoutExpired:
+        raise UserError(f"`domeinwacht check {SITE}` did not finish within {DOGFOOD_TIMEOUT} s") from None
+    if done.returncode != 0:
+        raise UserError(f"`domeinwacht check {SITE}` failed: {done.stderr.strip().splitlines()[-1:]}")
+    checks = json.loads(done.stdout)["checks"]
+    counts: dict[str, int] = {}
+    for result in checks.values():
+        counts[result["status"]] = counts.get(result["status"], 0) + 1
+    print(f"https://{SITE}: " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
+    # not_applicable: no phase-out suite offered (cipher order), no OCSP responder in the lab CA's certificates
+    for check_id, result in sorted(checks.items()):
+        if result["status"] not in ("pass", "not_applicable"):
+            print(f"  [{result['status'].upper()}] {check_id}: {result['summary']}")
+    if all(result["status"] in ("pass", "not_applicable") for result in checks.values()):
+        print("Every web check passes for our own site.")
 
 
 def _write_lab_domains(generate: Any, scenario: Path, csv_path: Path, txt_path: Path, limit: int) -> int:
