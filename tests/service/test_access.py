@@ -62,6 +62,13 @@ def test_admin_login_locks_out_after_five_failures(client):
     assert _login(client, PASSWORD).status_code == 429  # locked out: even the right password is refused
 
 
+def test_the_session_cookie_of_a_login_is_secure_and_http_only(client):
+    get_user_model().objects.create_superuser("admin", "admin@example.nl", PASSWORD)
+    response = _login(client, PASSWORD)
+    cookie = response.cookies["sessionid"]
+    assert cookie["secure"] is True and cookie["httponly"] is True and cookie["samesite"] == "Lax"
+
+
 def test_admin_login_works_before_the_limit(client):
     get_user_model().objects.create_superuser("admin", "admin@example.nl", PASSWORD)
     for i in range(3):
