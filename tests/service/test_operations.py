@@ -81,6 +81,40 @@ def test_metrics_count_domains_errors_and_the_queue(client):
     assert samples["domeinwacht_queue_depth"] == 9
 
 
+def test_metrics_say_the_broker_is_down_when_it_does_not_answer(client, settings):
+    settings.DOMEINWACHT_BACKEND = "celery"
+    settings.DOMEINWACHT_BROKER_URL = "redis://127.0.0.1:9/0"  # discard port: nothing listens
+    samples = _metrics(client)
+    assert samples["domeinwacht_broker_up"] == 0
+    assert "domeinwacht_broker_queue_messages" not in samples
+
+
+@pytest.mark.services
+def test_metrics_count_the_messages_waiting_in_the_broker(client, settings, monkeypatch):
+    import uuid
+
+    from kombu import Connection
+
+    from domeinwacht.web.service import metrics
+
+    name = f"domeinwacht-test-{uuid.uuid4().hex[:8]}"  # not the real queue: other sessions share this Redis
+    monkeypatch.setattr(metrics, "BROKER_QUEUE", name)
+    settings.DOMEINWACHT_BACKEND = "celery"
+    settings.DOMEINWACHT_BROKER_URL = "redis://127.0.0.1:6379/0"
+    with Connection(settings.DOMEINWACHT_BROKER_URL) as conn:
+        queue = conn.SimpleQueue(name)
+        queue.clear()
+        queue.put({"task": "test"})
+        queue.put({"task": "test"})
+        try:
+            samples = _metrics(client)
+        finally:
+            queue.clear()
+            queue.close()
+    assert samples["domeinwacht_broker_up"] == 1
+    assert samples["domeinwacht_broker_queue_messages"] == 2
+
+
 def test_metrics_need_the_token_when_one_is_configured(client, settings):
     settings.DOMEINWACHT_METRICS_TOKEN = "s3cret"
     assert client.get("/metrics").status_code == 401

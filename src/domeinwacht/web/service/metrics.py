@@ -4,7 +4,9 @@
 - ``domeinwacht_domains_measured_total``: domain results stored, over every measurement;
 - ``domeinwacht_check_errors_total``: check verdicts ``error`` (could not observe), over every measurement;
 - ``domeinwacht_target_failures_total``: domain results where an observer or check crashed;
-- ``domeinwacht_queue_depth``: targets of unfinished measurements not yet measured.
+- ``domeinwacht_queue_depth``: targets of unfinished measurements not yet measured;
+- with the Celery backend, ``domeinwacht_broker_up`` (the broker answered within BROKER_TIMEOUT s) and
+  ``domeinwacht_broker_queue_messages`` (task messages waiting in the ``domeinwacht`` queue).
 
 When DOMEINWACHT_METRICS_TOKEN is set, a scrape must send ``Authorization: Bearer <token>``.
 """
@@ -22,6 +24,8 @@ from django.views.decorators.http import require_GET
 from domeinwacht.web.measurements.models import CheckOutcome, Measurement, Result, Status
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+BROKER_QUEUE = "domeinwacht"  # web/celery_app.py task_default_queue
+BROKER_TIMEOUT = 2.0
 
 
 def _metric(name: str, kind: str, doc: str, samples: list[tuple[str, int]]) -> list[str]:
@@ -38,6 +42,25 @@ def _check_errors() -> int:
     )
     live = CheckOutcome.objects.exclude(measurement__status=Status.FINISHED).filter(status="error").count()
     return finished + live
+
+
+def broker_queue_messages() -> int | None:
+    """Messages waiting in the Celery queue, or None when the broker does not answer in time."""
+    from kombu.connection import Connection
+    from kombu.exceptions import ChannelError
+
+    try:
+        with Connection(  # type: ignore[no-untyped-call]  # kombu is untyped
+            settings.DOMEINWACHT_BROKER_URL, connect_timeout=BROKER_TIMEOUT
+        ) as conn:
+            conn.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT)
+            channel = conn.channel()
+            try:
+                return int(channel.queue_declare(queue=BROKER_QUEUE, passive=True).message_count)
+            except ChannelError:
+                return 0  # the queue does not exist yet: nothing waits
+    except Exception:
+        return None
 
 
 def exposition() -> str:
@@ -71,6 +94,15 @@ def exposition() -> str:
     lines += _metric(
         "domeinwacht_queue_depth", "gauge", "Targets of unfinished measurements not yet measured.", [("", int(queue))]
     )
+    if settings.DOMEINWACHT_BACKEND == "celery":
+        waiting = broker_queue_messages()
+        lines += _metric(
+            "domeinwacht_broker_up", "gauge", "The Celery broker answered.", [("", int(waiting is not None))]
+        )
+        if waiting is not None:
+            lines += _metric(
+                "domeinwacht_broker_queue_messages", "gauge", "Task messages waiting in the broker.", [("", waiting)]
+            )
     return "\n".join(lines) + "\n"
 
 
