@@ -7,6 +7,7 @@ from pathlib import Path
 import dj_database_url
 
 from domeinwacht import config as dwconfig
+from domeinwacht.web.service import headers as security_headers
 
 SETTINGS = dwconfig.load()
 BASE_DIR = Path(__file__).resolve().parent
@@ -185,14 +186,11 @@ DOMEINWACHT_API_ANON_RATE = dwconfig.config(
 )
 DOMEINWACHT_CSP = dwconfig.config(
     "DOMEINWACHT_CSP",
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+    security_headers.DEFAULT_CSP,
     "Content-Security-Policy of every page (no 'unsafe-inline': templates carry no inline script or style).",
 )
 DOMEINWACHT_PERMISSIONS_POLICY = dwconfig.config(
-    "DOMEINWACHT_PERMISSIONS_POLICY",
-    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()",
-    "Permissions-Policy of every page.",
+    "DOMEINWACHT_PERMISSIONS_POLICY", security_headers.DEFAULT_PERMISSIONS, "Permissions-Policy of every page."
 )
 # security.txt (RFC 9116) at /.well-known/security.txt; Expires is always now + DOMEINWACHT_SECURITY_TXT_DAYS.
 DOMEINWACHT_SECURITY_CONTACTS = [
