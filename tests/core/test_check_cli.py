@@ -18,7 +18,7 @@ def _closed_udp_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.mark.parametrize("bad", ["exa mple.nl", "a..nl", "a" * 64 + ".nl", "http://example.nl/path"])
+@pytest.mark.parametrize("bad", ["exa mple.nl", "a..nl", "a" * 64 + ".nl", "ftp://example.nl/path"])
 def test_an_invalid_domain_is_one_line_and_exit_2(bad, capsys):
     assert main(["check", bad]) == 2
     err = capsys.readouterr().err
@@ -68,6 +68,18 @@ def test_json_report_has_the_documented_shape():
     }
     assert body["score"]["counts"]["fail"] == 1
     assert body["score"]["counts"]["pass"] == 1
+
+
+def test_json_and_text_say_which_hosts_were_tested_and_why():
+    from domeinwacht.hosts import typed_target
+
+    target = typed_target("www.example.nl")
+    body = report_json(target.domain, "ncsc-2025-05", {}, target=target.to_json())
+    assert body["typed"] == "www.example.nl"
+    assert [h["host"] for h in body["hosts"]] == ["www.example.nl", "example.nl"]
+    text = render_text(body)
+    assert "  tested www.example.nl: as typed\n" in text
+    assert "  tested example.nl: the domain of www.example.nl" in text
 
 
 def test_text_report_groups_by_category_and_shows_remedies_of_failures_only():

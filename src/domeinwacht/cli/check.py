@@ -70,25 +70,27 @@ def configure(sub: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-def _domains(raw: list[str]) -> list[str]:
-    from domeinwacht.names import InvalidName, normalise_hostname
+def _targets(raw: list[str]) -> list[Any]:
+    """What each typed argument means (a name, a ``www.`` name, a web address): ``hosts.TypedTarget``."""
+    from domeinwacht.hosts import typed_target
+    from domeinwacht.names import InvalidName
 
-    domains = []
+    targets = []
     for text in raw:
         try:
-            domains.append(normalise_hostname(text))
+            targets.append(typed_target(text))
         except InvalidName as exc:
-            raise UserError(f"{text!r} is not a valid domain name: {exc}") from exc
-    return domains
+            raise UserError(f"{text!r} is not a valid domain name or web address: {exc.reason}") from exc
+    return targets
 
 
 def run(args: argparse.Namespace) -> int:
-    domains = _domains(args.domains)
+    targets = _targets(args.domains)
     from domeinwacht.discovery.run import CHEAP
 
     options = scan_options(args, profile=args.profile, discover=() if args.no_discover else CHEAP)
     chosen = set(groups(args))
-    reports = asyncio.run(_check_all(domains, options, chosen, args.dmarc))
+    reports = asyncio.run(_check_all(targets, options, chosen, args.dmarc))
     if args.format == "json":
         body: Any = reports[0] if len(reports) == 1 else reports
         json.dump(body, sys.stdout, indent=2, ensure_ascii=False)
@@ -100,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _check_all(
-    domains: list[str], options: Any, groups: set[str], dmarc_spec: str = "rfc7489"
+    targets: list[Any], options: Any, groups: set[str], dmarc_spec: str = "rfc7489"
 ) -> list[dict[str, Any]]:
     from domeinwacht.net.dns import DnsError
     from domeinwacht.scan.env import ScanEnv
@@ -117,17 +119,20 @@ async def _check_all(
         raise UserError(f"resolver unreachable ({servers}): {exc.reason}") from exc
     ctx = check_context(options, dmarc_spec=dmarc_spec)
     reports = []
-    for domain in domains:
-        observed = await observe_domain(domain, env, groups)
+    for target in targets:
+        observed = await observe_domain(target.domain, env, groups)
         results = evaluate_domain(observed, ctx)
-        reports.append(report_json(domain, options.profile, results))
+        reports.append(report_json(target.domain, options.profile, results, target=target.to_json()))
     return reports
 
 
-def report_json(domain: str, profile: str, results: Mapping[str, CheckResult]) -> dict[str, Any]:
-    """The JSON contract of docs/CHECK_OUTPUT.md."""
+def report_json(
+    domain: str, profile: str, results: Mapping[str, CheckResult], *, target: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The JSON contract of docs/CHECK_OUTPUT.md (``target``: what was typed and which hosts were tested, why)."""
     return {
         "domain": domain,
+        **({"typed": target["typed"], "hosts": target["hosts"]} if target is not None else {}),
         "profile": profile,
         "checks": {cid: r.to_json() for cid, r in sorted(results.items())},
         "score": score_json(results),
@@ -155,7 +160,10 @@ def _category(check_id: str) -> str:
 
 
 def render_text(report: Mapping[str, Any]) -> str:
-    lines = [f"{report['domain']}  (TLS profile {report['profile']})", ""]
+    lines = [f"{report['domain']}  (TLS profile {report['profile']})"]
+    for host in report.get("hosts", ()):
+        lines.append(f"  tested {host['host']}: {host['why']}")
+    lines.append("")
     grouped: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
     for check_id, result in report["checks"].items():
         grouped.setdefault(_category(check_id), []).append((check_id, result))

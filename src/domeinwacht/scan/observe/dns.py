@@ -7,7 +7,8 @@
 2. NS: the NS set of the domain (or of the closest enclosing zone when the domain has none), the A and AAAA of
    every NS, and a direct, non-recursive SOA query to every address — UDP with TCP fallback — through
    ``env.guard`` and the per-IP limit. The AA flag tells a lame delegation apart (RFC 1034 §4.2.2).
-3. CAA for the domain and ``www.`` of it, climbing towards the TLD until a non-empty RRset (RFC 8659 §3).
+3. CAA for the domain and ``www.`` of it (``hosts.web_hosts``: a ``www.`` name is not prefixed again),
+   climbing towards the TLD until a non-empty RRset (RFC 8659 §3).
 4. CNAME chains of the domain and ``www.`` of it, and whether the final target resolves (dangling CNAMEs).
 
 Every lookup is asked with DO and CD set (like the validator's, sharing its cache): a zone with broken DNSSEC
@@ -20,6 +21,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from domeinwacht.hosts import web_hosts
 from domeinwacht.net.dns import MAX_CNAME_CHAIN, DnsAnswer, DnsError, ask_server
 from domeinwacht.net.dnssec import TrustAnchorError, TrustAnchors, load_trust_anchors, validate
 from domeinwacht.observations.dns import CaaLookup, CnameChain, DiscoveredHost, DnsObservation, NameServer, NsProbe
@@ -28,10 +30,6 @@ from domeinwacht.scan.observe import observer
 
 NS_PORT = 53  # name servers listen on 53; tests move it to a loopback port
 MAX_NS = 13  # more than a root zone's worth of name servers is not a delegation we need to test in full
-
-
-def web_hosts(domain: str) -> tuple[str, str]:
-    return domain, f"www.{domain}"
 
 
 async def trust_anchors(env: ScanEnv) -> TrustAnchors:

@@ -36,6 +36,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from domeinwacht.hosts import web_hosts  # CHECKS.md scope word *host*: the domain and www. of it
 from domeinwacht.net.bgp import observe_rpki
 from domeinwacht.net.dns import DnsError
 from domeinwacht.net.dnssec import TrustAnchorError, TrustAnchors, load_trust_anchors, validate
@@ -72,12 +73,6 @@ PRODUCES: dict[str, Any] = {
     "web_tls": tuple[TlsObservation, ...],
     "web_rpki": RpkiObservation,
 }
-
-
-def web_hosts(domain: str) -> tuple[str, ...]:
-    """The web hosts of a domain: the name itself and ``www.`` of it (CHECKS.md, scope word *host*)."""
-    name = domain.lower().rstrip(".")
-    return (name,) if name.startswith("www.") else (name, f"www.{name}")
 
 
 def _family(ip: str) -> int:
