@@ -162,6 +162,79 @@ def test_the_shared_helper_accepts_a_stored_status_and_reason() -> None:
     assert unknown.status is Status.ERROR
 
 
+TLD_DS_BROKEN = replace(
+    SECURE,
+    status=DnssecStatus.BOGUS,
+    reason="DS 4242/13/2 at . matches no DNSKEY of test. (DNSKEYs present: 54793/13/KSK)",
+    zone="test.",
+    chain=(ZoneLink(".", DnssecStatus.SECURE), ZoneLink("test.", DnssecStatus.BOGUS)),
+)
+
+
+def test_a_chain_broken_at_the_tld_is_an_error_naming_the_tld_without_remedy() -> None:
+    result = dnssec_secure(replace(GOOD, dnssec=TLD_DS_BROKEN), CTX)
+    assert result.status is Status.ERROR
+    assert "breaks above the domain, at test (bogus: DS 4242/13/2 at . matches no DNSKEY of test." in result.summary
+    assert result.remedy is None
+    assert result.evidence["broken_at"] == "test."
+
+
+def test_a_root_without_dnskey_is_blamed_on_the_root_not_the_domain() -> None:
+    # What a resolver answering NXDOMAIN for everything looks like to the validator.
+    reason = ". publishes no DNSKEY although DS 20326/8/2 at the trust anchor says it is signed"
+    broken = replace(
+        SECURE, status=DnssecStatus.BOGUS, reason=reason, zone=".", chain=(ZoneLink(".", DnssecStatus.BOGUS),)
+    )
+    result = dnssec_secure(replace(GOOD, dnssec=broken), CTX)
+    assert result.status is Status.ERROR
+    assert "breaks above the domain, at the root" in result.summary
+    assert result.remedy is None
+
+
+def test_an_unsigned_tld_is_not_the_domains_fail() -> None:
+    unsigned = replace(
+        TLD_DS_BROKEN,
+        status=DnssecStatus.INSECURE,
+        reason=". delegates test. without DS",
+        chain=(ZoneLink(".", DnssecStatus.SECURE), ZoneLink("test.", DnssecStatus.INSECURE)),
+    )
+    assert dnssec_secure(replace(GOOD, dnssec=unsigned), CTX).status is Status.ERROR
+
+
+def test_a_broken_ds_of_the_domain_itself_still_fails() -> None:
+    reason = "DS 4242/13/2 at test. matches no DNSKEY of example.test. (DNSKEYs present: 12345/13/KSK)"
+    chain = (*SECURE.chain[:2], replace(GOOD_LINK, status=DnssecStatus.BOGUS))
+    own = replace(SECURE, status=DnssecStatus.BOGUS, reason=reason, chain=chain)
+    result = dnssec_secure(replace(GOOD, dnssec=own), CTX)
+    assert result.status is Status.FAIL
+    assert result.evidence["broken_at"] == "example.test."
+
+
+def test_a_broken_subzone_delegation_is_the_domains_fail() -> None:
+    sub = replace(
+        SECURE,
+        qname="shop.example.test.",
+        status=DnssecStatus.BOGUS,
+        reason="shop.example.test. publishes no DNSKEY although DS 1/13/2 at example.test. says it is signed",
+        zone="shop.example.test.",
+        chain=(*SECURE.chain, ZoneLink("shop.example.test.", DnssecStatus.BOGUS)),
+    )
+    assert dnssec_status_result("dns.dnssec.secure", sub).status is Status.FAIL
+
+
+def test_a_stored_mail_status_with_its_broken_zone_is_blamed_the_same_way() -> None:
+    from domeinwacht.observations.mail import DnssecStatusInfo
+
+    stored = DnssecStatusInfo("mx.example.test", "bogus", "DS 4242/13/2 at . matches no DNSKEY of test.", "test.")
+    assert dnssec_status_result("mail.dnssec.secure", stored).status is Status.ERROR
+
+
+def test_algorithms_are_an_error_when_the_chain_breaks_above_the_domain() -> None:
+    result = dnssec_algorithms(replace(GOOD, dnssec=TLD_DS_BROKEN), CTX)
+    assert result.status is Status.ERROR
+    assert "breaks at test" in result.summary
+
+
 # -- dns.dnssec.algorithms --------------------------------------------------------------------------------
 
 

@@ -114,6 +114,18 @@ class DnssecResult:
         """The link of the deepest zone walked (the name's own zone when the chain reached it)."""
         return self.chain[-1] if self.chain else None
 
+    @property
+    def broken_zone(self) -> str:
+        """Where the chain stopped being secure: the first zone walked that is not secure, else ``zone``.
+
+        A DS at the root that matches no key of ``test.`` breaks at ``test.``; an expired RRSIG on the answer in
+        a zone whose keys validated breaks at that zone. Used to put the blame where it belongs (docs/DNSSEC.md).
+        """
+        for link in self.chain:
+            if link.status is not DnssecStatus.SECURE:
+                return link.zone
+        return self.zone
+
 
 def combine(statuses: Iterable[DnssecStatus]) -> DnssecStatus:
     """The weakest of several statuses (bogus < indeterminate < insecure < secure)."""

@@ -18,11 +18,13 @@ from domeinwacht.mail.txt_lookup import TxtLookup
 
 @dataclass(frozen=True, slots=True)
 class DnssecStatusInfo:
-    """DNSSEC status of one name (``secure``/``insecure``/``bogus``/``indeterminate``) and the reason."""
+    """DNSSEC status of one name (``secure``/``insecure``/``bogus``/``indeterminate``), the reason, and the zone
+    where the chain stopped being secure (``DnssecResult.broken_zone``; empty in observations stored before it)."""
 
     name: str
     status: str | None = None
     reason: str = ""
+    zone: str = ""
 
 
 @dataclass(frozen=True, slots=True)

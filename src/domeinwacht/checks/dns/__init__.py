@@ -12,9 +12,10 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from domeinwacht.checks.result import CheckResult, Status
+from domeinwacht.names import InvalidName, is_public_suffix
 from domeinwacht.observations.dnssec import DnssecResult, DnssecStatus
 
-__all__ = ["DnssecVerdict", "dnssec_evidence", "dnssec_remedy", "dnssec_status_result"]
+__all__ = ["DnssecVerdict", "above_registrable_domain", "dnssec_evidence", "dnssec_remedy", "dnssec_status_result"]
 
 _GUIDE = "RFC 4033-4035; DNSSEC is on the Forum Standaardisatie 'pas toe of leg uit' list"
 
@@ -27,6 +28,7 @@ def dnssec_evidence(result: DnssecResult) -> dict[str, Any]:
         "status": str(result.status),
         "reason": result.reason,
         "zone": result.zone,
+        "broken_at": None if DnssecStatus(result.status) is DnssecStatus.SECURE else result.broken_zone,
         "validated_at": result.now.strftime("%Y-%m-%dT%H:%M:%SZ") if result.now else None,
         "chain": [
             {
@@ -89,8 +91,46 @@ class DnssecVerdict(Protocol):
     def reason(self) -> str: ...
 
 
+def above_registrable_domain(zone: str) -> bool:
+    """Whether ``zone`` is the root or a public suffix (a TLD, ``co.uk``): no domain owner's zone.
+
+    A name the Public Suffix List does not know counts as a suffix when it is a single label (an unknown TLD),
+    as the list itself treats it.
+    """
+    name = zone.rstrip(".")
+    if not name:
+        return True
+    try:
+        return is_public_suffix(name)
+    except InvalidName:
+        return False
+
+
+def _blame_above(check_id: str, result: DnssecResult, evidence: dict[str, Any]) -> CheckResult | None:
+    """An ``error`` naming the zone when an insecure or bogus chain breaks above the registrable domain.
+
+    The root, a TLD or a public-suffix zone is not the domain's to fix, and a lying or filtering resolver
+    (NXDOMAIN for everything, signatures stripped) looks exactly like a broken root: never a ``fail``, never a
+    registrar remedy (docs/DNSSEC.md, "Whose fault").
+    """
+    zone = result.broken_zone
+    if not zone or not above_registrable_domain(zone):
+        return None
+    shown = "the root" if zone.rstrip(".") == "" else zone.rstrip(".")
+    name = result.qname.rstrip(".") or "."
+    summary = (
+        f"DNSSEC status of {name} unknown: the chain of trust breaks above the domain, at {shown} "
+        f"({DnssecStatus(result.status).value}: {result.reason.rstrip('.')}); not the domain's doing — check the "
+        "resolver path (`domeinwacht resolver status`) or the parent zone's operator."
+    )
+    return CheckResult(check_id, Status.ERROR, summary, {**evidence, "reason": summary, "blame": "above_domain"})
+
+
 def dnssec_status_result(check_id: str, result: DnssecResult | DnssecVerdict | None, *, error: str = "") -> CheckResult:
     """CHECKS.md dns.dnssec.secure: secure pass; insecure fail; bogus fail with the precise reason; else error.
+
+    A chain that breaks above the registrable domain (root, TLD, public suffix) is an ``error`` naming that
+    zone, with no remedy: a ``fail`` only when the break is at the domain's own zone or its DS at the parent.
 
     ``result`` is a ``observations.dnssec.DnssecResult``, or any object with ``status`` (``secure``/``insecure``/
     ``bogus``/``indeterminate``), ``reason`` and ``qname`` or ``name``.
@@ -103,10 +143,14 @@ def dnssec_status_result(check_id: str, result: DnssecResult | DnssecVerdict | N
             status = DnssecStatus(result.status or "")
         except ValueError:
             return CheckResult.error(check_id, error or result.reason or "DNSSEC was not validated", name=name)
-        result = DnssecResult(name, "", status, result.reason)
+        result = DnssecResult(name, "", status, result.reason, zone=str(getattr(result, "zone", "") or ""))
     status = DnssecStatus(result.status)
     evidence = dnssec_evidence(result)
     name = result.qname.rstrip(".") or "."
+    if status in (DnssecStatus.INSECURE, DnssecStatus.BOGUS):
+        blamed = _blame_above(check_id, result, evidence)
+        if blamed is not None:
+            return blamed
     if status is DnssecStatus.SECURE:
         return CheckResult(
             check_id,

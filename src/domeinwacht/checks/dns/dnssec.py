@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domeinwacht.checks.catalogue import DNS_DNSSEC_ALGORITHMS, DNS_DNSSEC_SECURE
-from domeinwacht.checks.dns import dnssec_evidence, dnssec_status_result
+from domeinwacht.checks.dns import above_registrable_domain, dnssec_evidence, dnssec_status_result
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.observations.dns import DnsObservation
@@ -48,6 +48,12 @@ def dnssec_algorithms(obs: DnsObservation, ctx: CheckContext) -> CheckResult:
     link = result.zone_link
     if DnssecStatus(result.status) is DnssecStatus.INDETERMINATE and (link is None or not link.dnskeys):
         return CheckResult.error(cid, f"DNSSEC keys of {obs.domain} unknown: {result.reason}")
+    status = DnssecStatus(result.status)
+    if status in (DnssecStatus.INSECURE, DnssecStatus.BOGUS) and above_registrable_domain(result.broken_zone):
+        # The walk never reached the domain's own keys: nothing of the domain's to judge (dns.dnssec.secure names
+        # the zone above it where the chain broke).
+        where = result.broken_zone.rstrip(".") or "the root"
+        return CheckResult.error(cid, f"DNSSEC keys of {obs.domain} unknown: the chain of trust breaks at {where}")
     own_zones = {obs.domain, obs.zone}
     if link is None or not link.dnskeys or link.zone.rstrip(".") not in own_zones:
         return CheckResult(

@@ -298,7 +298,7 @@ async def _dnssec(env: ScanEnv, name: str, rdtype: str) -> DnssecStatusInfo:
         result = await dnssec.validate(env.resolver, name, rdtype, anchors=loaded)
     except (dnssec.TrustAnchorError, DnsError, OSError) as exc:
         return DnssecStatusInfo(name, "indeterminate", f"{type(exc).__name__}: {exc}")
-    return DnssecStatusInfo(name, result.status.value, result.reason)
+    return DnssecStatusInfo(name, result.status.value, result.reason, result.broken_zone)
 
 
 # --- MX hosts ---------------------------------------------------------------------------------------------
