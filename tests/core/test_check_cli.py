@@ -40,7 +40,8 @@ def test_an_unreachable_resolver_is_one_line_and_exit_2(capsys):
     port = _closed_udp_port()
     assert main(["check", "example.nl", "--resolver", f"127.0.0.1:{port}", "--timeout", "5"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("domeinwacht: error: resolver unreachable (127.0.0.1:")
+    assert err.startswith(f"domeinwacht: error: resolver 127.0.0.1:{port} does not answer: ")
+    assert err.rstrip().endswith("(preflight; --skip-preflight measures anyway)")
     assert err.count("\n") == 1
 
 

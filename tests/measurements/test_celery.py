@@ -200,7 +200,16 @@ def test_measure_cli_with_the_celery_backend_finishes_on_the_workers(workers, tm
     listing = tmp_path / "domains.txt"
     listing.write_text("\n".join(domains(12)) + "\n")
     args = ["measure", "--domains", str(listing), "--name", "cli-celery", "--backend", "celery", "--queue", queue]
-    args += ["--plugin", PLUGIN, "--group", "fakescan", "--resolver", "127.0.0.1:9", "--no-progress"]
+    args += [
+        "--plugin",
+        PLUGIN,
+        "--group",
+        "fakescan",
+        "--resolver",
+        "127.0.0.1:9",
+        "--no-progress",
+        "--skip-preflight",
+    ]
     assert main(args) == 0
     measurement = Measurement.objects.get(name="cli-celery")
     assert (measurement.status, measurement.done_count, measurement.backend) == (Status.FINISHED, 12, "celery")

@@ -10,7 +10,7 @@ from measurements.conftest import PLUGIN
 
 pytestmark = pytest.mark.django_db
 
-FAKE = ["--plugin", PLUGIN, "--group", "fakescan", "--resolver", "127.0.0.1:9", "--no-progress"]
+FAKE = ["--plugin", PLUGIN, "--group", "fakescan", "--resolver", "127.0.0.1:9", "--no-progress", "--skip-preflight"]
 
 
 @pytest.fixture

@@ -64,6 +64,7 @@ def run(tmp_path_factory):
             "fakescan",
             "--resolver",
             "127.0.0.1:9",
+            "--skip-preflight",
             "--in-flight",
             "16",
             "--batch-size",

@@ -29,7 +29,17 @@ def _measure(tmp_path: Path, name: str, *extra: str) -> subprocess.CompletedProc
         DOMEINWACHT_BACKEND="local",
     )
     command = [sys.executable, "-m", "domeinwacht", "measure", "--domains", str(listing), "--name", name]
-    command += ["--plugin", PLUGIN, "--group", "fakescan", "--resolver", "127.0.0.1:9", "--no-progress", *extra]
+    command += [
+        "--plugin",
+        PLUGIN,
+        "--group",
+        "fakescan",
+        "--resolver",
+        "127.0.0.1:9",
+        "--no-progress",
+        "--skip-preflight",
+        *extra,
+    ]
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
 
 

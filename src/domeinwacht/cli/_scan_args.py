@@ -25,6 +25,11 @@ def add_scan_arguments(parser: argparse.ArgumentParser, *, timeout: float) -> No
         help="permit scanning loopback/private/link-local/documentation addresses",
     )
     parser.add_argument("--lab", action="store_true", help="use the running lab's resolver, trust anchor and CA")
+    parser.add_argument(
+        "--skip-preflight",
+        action="store_true",
+        help="measure without verifying the resolver first; every DNSSEC verdict is then error",
+    )
     parser.add_argument("--timeout", type=float, default=timeout, help=f"seconds per domain (default {timeout:g})")
 
 
@@ -90,3 +95,55 @@ def lab_options() -> Any:
         return lab.scan_options()
     except RuntimeError as exc:  # went down in between
         raise UserError(str(exc)) from exc
+
+
+def resolver_name(options: Any) -> str:
+    """The resolver path in words, for one-line messages."""
+    from domeinwacht.net.dns import system_nameservers
+
+    if options.resolver:
+        return ", ".join(options.resolver)
+    return f"{', '.join(system_nameservers()) or '(none in /etc/resolv.conf)'} (the system resolver)"
+
+
+async def preflight(env: Any, *, skip: bool) -> None:
+    """The resolver preflight (net/preflight.py) on the run's own resolver: refuse with one line, or, with
+    ``--skip-preflight``, run without trusting DNSSEC (``ScanOptions.dnssec_untrusted``)."""
+    import dataclasses
+
+    from domeinwacht.net.dnssec import TrustAnchorError
+    from domeinwacht.net.preflight import preflight as verify
+    from domeinwacht.scan.observe.dns import trust_anchors
+
+    name = resolver_name(env.options)
+    if skip:
+        reason = (
+            f"DNSSEC not validated: the resolver preflight was skipped (--skip-preflight), so the answers of "
+            f"{name} are not trusted"
+        )
+        env.options = dataclasses.replace(env.options, dnssec_untrusted=reason)
+        return
+    try:
+        anchors = await trust_anchors(env)
+    except TrustAnchorError as exc:
+        raise UserError(f"trust anchor unusable: {exc}") from exc
+    result = await verify(env.resolver, anchors, zone=env.options.preflight_zone)
+    if not result.ok:
+        raise UserError(f"resolver {name} {result.problem} (preflight; --skip-preflight measures anyway)")
+
+
+def preflight_options(options: Any, *, skip: bool) -> Any:
+    """``preflight`` for a run that builds its own environment later (``measure``): the options to store."""
+    import asyncio
+
+    from domeinwacht.scan.env import ScanEnv
+
+    async def run() -> Any:
+        try:
+            env = ScanEnv(options)
+        except ValueError as exc:
+            raise UserError(str(exc)) from exc
+        await preflight(env, skip=skip)
+        return env.options
+
+    return asyncio.run(run())

@@ -16,7 +16,7 @@ from typing import Any
 from domeinwacht.checks.registry import TLS_PROFILES
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.cli import UserError
-from domeinwacht.cli._scan_args import add_scan_arguments, groups, scan_options
+from domeinwacht.cli._scan_args import add_scan_arguments, groups, preflight, scan_options
 
 # Display order and titles of the categories in text output.
 CATEGORIES = (
@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
 
     options = scan_options(args, profile=args.profile, discover=() if args.no_discover else CHEAP)
     chosen = set(groups(args))
-    reports = asyncio.run(_check_all(targets, options, chosen, args.dmarc))
+    reports = asyncio.run(_check_all(targets, options, chosen, args.dmarc, skip_preflight=args.skip_preflight))
     if args.format == "json":
         body: Any = reports[0] if len(reports) == 1 else reports
         json.dump(body, sys.stdout, indent=2, ensure_ascii=False)
@@ -102,9 +102,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _check_all(
-    targets: list[Any], options: Any, groups: set[str], dmarc_spec: str = "rfc7489"
+    targets: list[Any], options: Any, groups: set[str], dmarc_spec: str = "rfc7489", *, skip_preflight: bool = False
 ) -> list[dict[str, Any]]:
-    from domeinwacht.net.dns import DnsError
     from domeinwacht.scan.env import ScanEnv
     from domeinwacht.scan.single import check_context, evaluate_domain, observe_domain
 
@@ -112,11 +111,9 @@ async def _check_all(
         env = ScanEnv(options)
     except ValueError as exc:
         raise UserError(str(exc)) from exc
-    try:  # one question to the resolver first: unreachable is a usage problem, not a verdict
-        await env.resolver.query(".", "NS")
-    except DnsError as exc:
-        servers = ", ".join(options.resolver) or "the system resolver"
-        raise UserError(f"resolver unreachable ({servers}): {exc.reason}") from exc
+    # The resolver path first: one that does not answer, lies or strips DNSSEC is a usage problem, not verdicts.
+    await preflight(env, skip=skip_preflight)
+    options = env.options
     ctx = check_context(options, dmarc_spec=dmarc_spec)
     reports = []
     for target in targets:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from domeinwacht.cli import UserError
-from domeinwacht.cli._scan_args import add_scan_arguments, groups, scan_options
+from domeinwacht.cli._scan_args import add_scan_arguments, groups, preflight_options, scan_options
 
 PROFILES = ("nl-wdo", "nl-ptolu-2025", "internetnl", "us-bod-18-01")
 
@@ -126,6 +126,7 @@ def _plan(args: argparse.Namespace, backend: str) -> Any:
             name = args.name or f"{args.domains.stem}-{args.profile}-{stamp}"
         if args.lab:
             chosen["simulated"] = True  # lab targets: every report says so
+        options = preflight_options(options, skip=args.skip_preflight)  # the inputs are fine: now the resolver
         try:
             return service.create_measurement(
                 name=name,

@@ -34,6 +34,7 @@ def scan_options(**overrides: Any) -> Any:
         "trust_anchor_file": Path(doc["trust_anchor_file"]),
         "ca_file": Path(doc["ca_file"]),
         "allow_non_public": True,
+        "preflight_zone": "test",
         "vrp_file": Path(doc["vrp_file"]),
         "pfx2as_file": Path(doc["pfx2as_file"]),
     }

@@ -105,6 +105,7 @@ class Lab:
             "trust_anchor_file": Path(self.status["trust_anchor_file"]),
             "ca_file": Path(self.status["ca_file"]),
             "allow_non_public": True,
+            "preflight_zone": "test",
             "vrp_file": Path(self.status["vrp_file"]),
             "pfx2as_file": Path(self.status["pfx2as_file"]),
         }

@@ -52,6 +52,10 @@ class ScanOptions:
         discover: discovery sources the DNS observer runs first (``discovery.run.CHEAP`` for ``check``), so that
             the hygiene checks cover every host found under the domain, not only the domain and ``www``; empty
             (the default, and what measurements use) runs none.
+        preflight_zone: the signed zone whose SOA and denial the resolver preflight validates (``nl``; the lab's
+            options say ``test``).
+        dnssec_untrusted: why the DNSSEC answers of this run cannot be trusted (the preflight was skipped); when
+            set, no name is validated and every DNSSEC verdict is ``error`` with this reason.
     """
 
     resolver: tuple[str, ...] = ()
@@ -70,6 +74,8 @@ class ScanOptions:
     per_ip_concurrency: int = 4
     mail_per_server_concurrency: int = 2
     discover: tuple[str, ...] = ()
+    preflight_zone: str = "nl"
+    dnssec_untrusted: str = ""
 
 
 @dataclass

@@ -89,6 +89,8 @@ async def _discover(domain: str, env: ScanEnv) -> tuple[tuple[DiscoveredHost, ..
 
 
 async def _dnssec(domain: str, env: ScanEnv) -> tuple[Any, str]:
+    if env.options.dnssec_untrusted:
+        return None, env.options.dnssec_untrusted
     try:
         anchors = await trust_anchors(env)
     except TrustAnchorError as exc:

@@ -285,6 +285,8 @@ async def _tls_rpt(domain: str, dns: ResolverSpfDns) -> TlsRptObservation:
 
 
 async def _dnssec(env: ScanEnv, name: str, rdtype: str) -> DnssecStatusInfo:
+    if env.options.dnssec_untrusted:
+        return DnssecStatusInfo(name, "indeterminate", env.options.dnssec_untrusted)
     try:
         from domeinwacht.net import dnssec
     except ImportError:  # pragma: no cover

@@ -270,6 +270,8 @@ class _WebProbe:
 
     async def dnssec(self, name: str, rdtype: str) -> tuple[str | None, str | None]:
         env = self.env
+        if env.options.dnssec_untrusted:
+            return "indeterminate", env.options.dnssec_untrusted
 
         async def anchors() -> TrustAnchors:
             return await asyncio.to_thread(load_trust_anchors, env.options.trust_anchor_file)
