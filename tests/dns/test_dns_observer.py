@@ -30,7 +30,9 @@ def anchor_file(net: FakeNet, tmp_path: Path) -> Path:
     return path
 
 
-def observe(net: FakeNet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, domain: str = "example.test") -> Any:
+def observe(
+    net: FakeNet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, domain: str = "example.test", **extra: Any
+) -> Any:
     async def go() -> dict[str, Any]:
         async with fake_server(serve_zones(net)) as port:
             monkeypatch.setattr(observe_module, "NS_PORT", port)
@@ -40,6 +42,7 @@ def observe(net: FakeNet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, domai
                     trust_anchor_file=anchor_file(net, tmp_path),
                     allow_non_public=True,
                     io_timeout=0.3,
+                    **extra,
                 )
             )
             return dict(await observe_module.observe_dns(domain, env))
@@ -67,6 +70,19 @@ def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
         return await real(*args, **{**kwargs, "now": NOW})
 
     monkeypatch.setattr(observe_module, "validate", at_now)
+
+
+def test_with_dnssec_untrusted_no_name_is_validated_and_dnssec_checks_say_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reason = "DNSSEC not validated: the resolver preflight was skipped (--skip-preflight)"
+    areas = observe(world(), tmp_path, monkeypatch, dnssec_untrusted=reason)
+    assert areas["dns"].dnssec is None
+    results = evaluate(areas, CheckContext(now=NOW))
+    for check_id in ("dns.dnssec.secure", "dns.dnssec.algorithms"):
+        assert results[check_id].status is Status.ERROR
+        assert reason in results[check_id].summary
+    assert results["dns.caa"].status is Status.PASS  # the rest is measured as usual
 
 
 def test_the_observer_is_registered_for_web_and_mail() -> None:
