@@ -267,6 +267,18 @@ def test_dane_valid_matches_the_served_certificate() -> None:
     assert dane_valid({"mail": bad, "mail_tls": ()}, CTX).status is Status.FAIL
 
 
+def test_dane_valid_is_an_error_when_the_tlsa_records_could_not_be_validated() -> None:
+    _root, _intermediate, leaf = chain()
+    reason = "DNSSEC not validated: the resolver preflight was skipped (--skip-preflight)"
+    tlsa = TlsaObservation(
+        "_25._tcp.mx.example.nl", "NOERROR", (tlsa_record(3, 1, 1, leaf),), None, "indeterminate", reason
+    )
+    obs = f.with_mx(f.green(), tlsa=tlsa, smtp=(f.smtp(leaf_der=leaf.der),))
+    result = dane_valid({"mail": obs, "mail_tls": ()}, CTX)
+    assert result.status is Status.ERROR
+    assert reason in result.summary
+
+
 def test_dane_valid_is_not_applicable_without_tlsa() -> None:
     obs = f.with_mx(f.green(), tlsa=TlsaObservation("_25._tcp.mx.example.nl", "NXDOMAIN"))
     assert dane_valid({"mail": obs, "mail_tls": ()}, CTX).status is Status.NOT_APPLICABLE

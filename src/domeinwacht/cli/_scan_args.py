@@ -81,6 +81,7 @@ def scan_options(args: argparse.Namespace, **extra: Any) -> Any:
         vrp_file=vrp_file or base.vrp_file,
         pfx2as_file=pfx2as_file or base.pfx2as_file,
         target_timeout=args.timeout,
+        preflight_zone=base.preflight_zone,
         **extra,
     )
 

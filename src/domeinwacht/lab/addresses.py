@@ -24,6 +24,10 @@ INFRA: dict[str, tuple[str | None, str | None]] = {
     "lame": ("198.51.100.5", "2001:db8:100::5"),  # a second knotd with no zones: REFUSED (lame)
     "ns6": ("198.51.100.6", "2001:db8:100::6"),  # AAAA published, nothing listens on it
     "resolver": ("198.51.100.53", "2001:db8:100::53"),  # validating unbound
+    # Lying resolvers (lab/liars.py, a scripted responder): below the target block, so no target address moves.
+    "liar-nxdomain": ("198.51.100.7", None),  # NXDOMAIN for everything
+    "liar-strip": ("198.51.100.8", None),  # forwards to unbound, strips RRSIG/NSEC/NSEC3
+    "liar-rewrite": ("198.51.100.9", None),  # forwards to unbound, NXDOMAIN -> an address
     "ct": ("198.51.100.80", "2001:db8:100::80"),  # RFC 6962 log (http, port 80)
     "mta-sts": ("198.51.100.60", "2001:db8:100::60"),  # MTA-STS policy hosts (SNI)
 }
@@ -64,3 +68,6 @@ def in_lab(address: str) -> bool:
     ip = ipaddress.ip_address(address)
     nets = ROUTED_V4 if ip.version == 4 else ROUTED_V6
     return any(ip in ipaddress.ip_network(n) for n in nets)
+
+
+LIARS = {mode: INFRA[f"liar-{mode}"][0] or "" for mode in ("nxdomain", "strip", "rewrite")}

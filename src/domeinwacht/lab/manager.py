@@ -184,6 +184,8 @@ def _start_servers(run_dir: Path, keys: KeyCache, w: world.World, rtt_ms: int) -
     netns.run(ns(["knotd", "-c", str(run_dir / "knot/knot.conf"), "-d"]))
     netns.run(ns(["knotd", "-c", str(run_dir / "knot-lame/knot.conf"), "-d"]))
     netns.run(ns(["unbound", "-c", str(run_dir / "unbound/unbound.conf")]))
+    liars = [sys.executable, "-m", "domeinwacht.lab.liars", A.INFRA["resolver"][0] or ""]
+    _spawn(ns([*liars, *(f"{mode}={ip}" for mode, ip in A.LIARS.items())]), run_dir / "liars.log")
     netns.run(ns(["nginx", "-c", str(run_dir / "nginx/nginx.conf"), "-p", str(run_dir / "nginx")]))
     if w.mail_servers:
         # postfix logs its own errors to syslog only; `script` gives it a terminal so they reach us.
@@ -421,6 +423,7 @@ def _wait_ready(w: world.World, run_dir: Path) -> None:
         ("knotd", lambda: _dns_ok(A.INFRA["ns1"][0] or "", "test.")),
         ("unbound", lambda: _dns_ok(A.INFRA["resolver"][0] or "", "test.")),
         ("ct log", lambda: _tcp_ok(A.INFRA["ct"][0] or "", 80)),
+        ("lying resolvers", lambda: _dns_ok(A.LIARS["strip"], "test.")),
     ]
     web = next((t for t in w.targets.values() if t.ipv4 and t.kind in {"web", "both"}), None)
     if web:
@@ -537,6 +540,7 @@ def _status_doc(  # noqa: PLR0917 - one call site
         "namespace": netns.NETNS,
         "routes": list(A.ROUTED_V4 + A.ROUTED_V6),
         "resolver": w.exports["resolver"],
+        "lying_resolvers": dict(A.LIARS),  # lab/liars.py: nxdomain, strip, rewrite
         "trust_anchor_file": str(export / "trust-anchor.txt"),
         "trust_anchor_delv": str(export / "trust-anchor.delv.conf"),
         "ca_file": str(export / "ca.pem"),

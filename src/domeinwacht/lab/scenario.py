@@ -162,6 +162,9 @@ class Scenario:
     source: str = ""
     digest: str = ""  # SHA-256 of the file's text: a running lab is reused only for the same content
     extra: dict[str, Any] = field(default_factory=dict)
+    # TLDs other than test. (made on demand for targets under them) with their own signing, e.g. a DS at the
+    # root that matches no key: {"example": {"denial": "nsec3", "algorithm": "ecdsa256", "bogus": "ds_mismatch"}}
+    tlds: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def _statuses(where: str, value: Any) -> tuple[str, ...]:
@@ -238,6 +241,15 @@ def parse(data: dict[str, Any], source: str = "") -> Scenario:
             undeclared={str(k): str(v) for k, v in (tconf.get("undeclared") or {}).items()},
             template=tconf.get("template"),
         )
+    tlds: dict[str, dict[str, Any]] = {}
+    for tld, tconf in (data.get("tlds") or {}).items():
+        label = str(tld).lower().strip(".")
+        if not label or "." in label or label == "test":
+            raise ScenarioError(f"tld {tld!r}: expected one label other than test")
+        signing = (tconf or {}).get("signing")
+        if not isinstance(signing, dict):
+            raise ScenarioError(f"tld {label}: 'signing' (a mapping like a target's dns.signing) is required")
+        tlds[label] = dict(signing)
     return Scenario(
         name=str(data.get("name", Path(source).stem if source else "scenario")),
         description=str(data.get("description", "")).strip(),
@@ -245,8 +257,11 @@ def parse(data: dict[str, Any], source: str = "") -> Scenario:
         mail_servers=servers,
         source=source,
         extra={
-            k: v for k, v in data.items() if k not in {"name", "description", "targets", "mail_servers", "baselines"}
+            k: v
+            for k, v in data.items()
+            if k not in {"name", "description", "targets", "mail_servers", "baselines", "tlds"}
         },
+        tlds=tlds,
     )
 
 

@@ -205,7 +205,7 @@ def build(
         origin = t.name + "."
         tld = origin.split(".", 1)[1] if origin.count(".") > 1 else "."
         if tld not in zones and tld != ".":
-            zone(tld, Signing("nsec3", "ecdsa256"), ["ns1", "ns2"])
+            zone(tld, Signing(**scenario.tlds.get(tld.rstrip("."), {"denial": "nsec3"})), ["ns1", "ns2"])
         sign = t.dns.get("signing")
         signing = Signing(**sign) if sign else None
         z = zone(origin, signing, list(t.dns["ns"]))
@@ -403,9 +403,10 @@ def build(
             for item in s.ds_raw:
                 zones[parent_origin].raw.append((labels_of(origin), _T_DS, 300, item))
     world.zone_names = sorted(zones)
+    bogus_tlds = {f"{tld}." for tld, sign in scenario.tlds.items() if sign.get("bogus")}
     for name in reversed(list(scenario.targets)):
         sig = zones[name + "."].signing
-        if sig is not None and sig.bogus is None:
+        if sig is not None and sig.bogus is None and name.rsplit(".", 1)[-1] + "." not in bogus_tlds:
             world.probe_name = name
             break
     for origin, s in signed.items():

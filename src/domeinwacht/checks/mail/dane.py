@@ -59,6 +59,14 @@ def dane_valid(obs: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
     chains = _chains(obs["mail_tls"])
     # RFC 7672 2.2: only TLSA records from a DNSSEC-secure zone are usable; others are as if absent.
     hosts = [h for h in mail.real_mx if h.tlsa is not None and h.tlsa.records and h.tlsa.dnssec == "secure"]
+    unknown = [
+        h.tlsa
+        for h in mail.real_mx
+        if h.tlsa is not None and h.tlsa.records and h.tlsa.dnssec in (None, "indeterminate")
+    ]
+    if not hosts and unknown:  # whether the records are usable is unknown: not "no DANE"
+        reasons = "; ".join(f"{t.name}: {t.dnssec_reason or 'not validated'}" for t in unknown)
+        return CheckResult.error(cid, f"DNSSEC status of the TLSA records unknown ({reasons})")
     if not hosts:
         return CheckResult(
             cid, Status.NOT_APPLICABLE, "No MX publishes DNSSEC-secure TLSA records (see mail.dane.exists).", {}
