@@ -18,6 +18,7 @@ from domeinwacht import __version__
 _MODULES = (
     "register",
     "lab",
+    "resolver",
     "check",
     "discover",
     "measure",

@@ -73,7 +73,7 @@ def scan_options(args: argparse.Namespace, **extra: Any) -> Any:
             raise UserError(f"--trust-anchor {args.trust_anchor}: {exc}") from exc
     base = lab_options() if args.lab else ScanOptions()
     return ScanOptions(
-        resolver=tuple(args.resolver) or base.resolver,
+        resolver=tuple(args.resolver) or base.resolver or embedded_resolver(),
         trust_anchor_file=args.trust_anchor or base.trust_anchor_file,
         ca_file=args.ca_file or base.ca_file,
         allow_non_public=args.allow_non_public or base.allow_non_public,
@@ -84,6 +84,14 @@ def scan_options(args: argparse.Namespace, **extra: Any) -> Any:
         preflight_zone=base.preflight_zone,
         **extra,
     )
+
+
+def embedded_resolver() -> tuple[str, ...]:
+    """The embedded resolver's address when it runs (`domeinwacht resolver up`): the default over the system's."""
+    from domeinwacht import resolver
+
+    running = resolver.running_address()
+    return (running,) if running else ()
 
 
 def lab_options() -> Any:
