@@ -95,3 +95,10 @@ def test_check_www_tests_the_typed_host_and_its_domain_never_www_www(lab: Any, c
     assert report["domain"] == "green.test"
     assert [h["host"] for h in report["hosts"]] == ["www.green.test", "green.test"]
     assert "www.www." not in json.dumps(report)
+
+
+def test_a_run_of_names_that_do_not_exist_says_so_at_the_top(lab: Any, capsys: Any) -> None:
+    argv = ["check", "nope-1.test", "nope-2.test", "green.test", "nope-3.test", "nope-4.test", "nope-5.test"]
+    assert main([*argv, "--lab", "--web", "--timeout", "60"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("WHOLE RUN: 5 of 6 domains (83%): every DNS lookup answered NXDOMAIN")

@@ -33,8 +33,10 @@ def finished(name="test", n=12, profile="nl-ptolu-2025", specs=None):
     return measurement
 
 
-def stored(rows, *, name="stored", profile="nl-wdo", simulated=False):
+def stored(rows, *, name="stored", profile="nl-wdo", simulated=False, observations=None):
     """A finished measurement whose domains got the given verdicts (rows: domain, org, org type, {check: status}).
+
+    ``observations``: optional stored observation JSON per domain (area -> JSON), as a run would keep it.
 
     The verdicts go through the real sink and the policy engine's scoring, as a run would store them.
     """
@@ -61,7 +63,7 @@ def stored(rows, *, name="stored", profile="nl-wdo", simulated=False):
             )
             for cid, status in verdicts.items()
         }
-        observed = DomainObservations(domain, frozenset({"web"}), {}, {})
+        observed = DomainObservations(domain, frozenset({"web"}), (observations or {}).get(domain, {}), {})
         outcomes.append(
             TargetOutcome(
                 keys[domain], observed, Evaluation(results, score(profile, results, measurement.observed_at)), 0.1

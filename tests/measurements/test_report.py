@@ -121,3 +121,21 @@ def test_publish_writes_text_csv_and_json(measurement, tmp_path):
 def test_the_summary_leaves_out_the_list_of_every_organisation(measurement):
     text = report.summary(report.build(measurement))
     assert "furthest behind" in text and "Per organisation\n" not in text
+
+
+def _nxdomain_web(domain: str) -> dict[str, object]:
+    lookup = {"rcode": "NXDOMAIN", "addresses": []}
+    hosts = [{"name": h, "a": {"rdtype": "A", **lookup}, "aaaa": {"rdtype": "AAAA", **lookup}} for h in (domain,)]
+    return {"web": {"domain": domain, "hosts": hosts}}
+
+
+def test_most_domains_failing_the_same_way_is_said_at_the_top_of_the_report():
+    rows = [(f"d{i}.example.nl", "Gemeente D", "gemeente", GOOD) for i in range(5)]
+    dead = {domain: _nxdomain_web(domain) for domain, *_ in rows[:4]}
+    built = report.build(stored(rows, name="dead", observations=dead))
+    assert built["run_signal"].startswith("WHOLE RUN: 4 of 5 domains (80%): every DNS lookup answered NXDOMAIN")
+    assert report.render_text(built).startswith("WHOLE RUN: 4 of 5 domains")
+
+
+def test_a_healthy_run_has_no_whole_run_signal(measurement):
+    assert report.build(measurement)["run_signal"] is None

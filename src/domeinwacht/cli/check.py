@@ -91,11 +91,14 @@ def run(args: argparse.Namespace) -> int:
     options = scan_options(args, profile=args.profile, discover=() if args.no_discover else CHEAP)
     chosen = set(groups(args))
     reports = asyncio.run(_check_all(targets, options, chosen, args.dmarc, skip_preflight=args.skip_preflight))
+    signal = next((r["run_signal"] for r in reports if r.get("run_signal")), None)
     if args.format == "json":
         body: Any = reports[0] if len(reports) == 1 else reports
         json.dump(body, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
+        if signal:  # most domains failed the same way: say it once, above the verdicts
+            sys.stdout.write(f"{signal}\n\n")
         for report in reports:
             sys.stdout.write(render_text(report))
     return 0
@@ -105,6 +108,8 @@ async def _check_all(
     targets: list[Any], options: Any, groups: set[str], dmarc_spec: str = "rfc7489", *, skip_preflight: bool = False
 ) -> list[dict[str, Any]]:
     from domeinwacht.scan.env import ScanEnv
+    from domeinwacht.scan.observe import dump_observations
+    from domeinwacht.scan.run_signal import domain_symptoms, run_signal
     from domeinwacht.scan.single import check_context, evaluate_domain, observe_domain
 
     try:
@@ -116,10 +121,16 @@ async def _check_all(
     options = env.options
     ctx = check_context(options, dmarc_spec=dmarc_spec)
     reports = []
+    symptoms = []
     for target in targets:
         observed = await observe_domain(target.domain, env, groups)
         results = evaluate_domain(observed, ctx)
+        symptoms.append(domain_symptoms(dump_observations(observed.areas)))
         reports.append(report_json(target.domain, options.profile, results, target=target.to_json()))
+    signal = run_signal(symptoms)
+    if signal is not None:  # docs/CHECK_OUTPUT.md: every report of the run carries it
+        for report in reports:
+            report["run_signal"] = signal.message
     return reports
 
 

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from domeinwacht.policy.scoring import Outcome, StandardShare, TrafficLight
-from domeinwacht.web.measurements.models import Measurement, Result
+from domeinwacht.scan.run_signal import domain_symptoms, run_signal
+from domeinwacht.web.measurements.models import Measurement, Observation, Result
 
 UNKNOWN_TYPE = "(not in register)"
 FURTHEST_BEHIND = 10
@@ -100,9 +101,28 @@ def _rows(measurement: Measurement) -> Iterator[tuple[Any, ...]]:
             "target__organisation_id",
             "target__organisation_name",
             "target__organisation_type",
+            "observations",  # references to the stored blobs (storage.compact): for the whole-run signal
         )
         .iterator(chunk_size=1000)
     )
+
+
+def _symptoms(refs_per_domain: list[Mapping[str, Any]]) -> list[set[str]]:
+    """``scan.run_signal.domain_symptoms`` per domain, from the web observation (else the DNS one), read in
+    batches of blobs (one MX or web blob shared by many domains is read and judged once)."""
+    chosen: list[tuple[str, str | None]] = []
+    for refs in refs_per_domain:
+        area = "web" if isinstance(refs.get("web"), str) else "dns"
+        ref = refs.get(area)
+        chosen.append((area, ref if isinstance(ref, str) else None))
+    wanted = {ref: area for area, ref in chosen if ref is not None}
+    found: dict[str, set[str]] = {}
+    keys = list(wanted)
+    for start in range(0, len(keys), 500):
+        rows = Observation.objects.filter(sha256__in=keys[start : start + 500]).values_list("sha256", "data")
+        for key, data in rows.iterator(chunk_size=100):
+            found[key] = domain_symptoms({wanted[key]: data})
+    return [found.get(ref, set()) if ref is not None else set() for _area, ref in chosen]
 
 
 def build(measurement: Measurement) -> dict[str, Any]:
@@ -111,7 +131,9 @@ def build(measurement: Measurement) -> dict[str, Any]:
     by_type: dict[str, Tally] = {}
     by_org: dict[tuple[Any, str, str], Tally] = {}
     domains = []
-    for domain, stored_score, failures, org_id, org_name, org_type in _rows(measurement):
+    refs = []
+    for domain, stored_score, failures, org_id, org_name, org_type, observed in _rows(measurement):
+        refs.append(observed or {})
         score = stored_score or {}
         overall.add(score)
         by_type.setdefault(org_type or UNKNOWN_TYPE, Tally()).add(score)
@@ -137,7 +159,9 @@ def build(measurement: Measurement) -> dict[str, Any]:
         (o for o in organisations if o["compliance"] is not None),
         key=lambda o: (o["compliance"], -o["lights"]["red"], o["organisation"]),
     )
+    signal = run_signal(_symptoms(refs))
     return {
+        "run_signal": signal.message if signal is not None else None,
         "measurement": {
             "name": measurement.name,
             "profile": measurement.profile,
@@ -192,6 +216,8 @@ def render_text(report: Mapping[str, Any]) -> str:
     out = io.StringIO()
     if m["simulated"]:
         out.write(f"*** {SIMULATED_BANNER} ***\n")
+    if report.get("run_signal"):  # most domains failed the same way: read this before the figures
+        out.write(f"{report['run_signal']}\n\n")
     out.write(f"Measurement {m['name']} — profile {m['profile']} — {m['measured']} of {m['targets']} domains")
     out.write(f" — observed {m['observed_at'][:16]} — {m['status']}\n\n")
     overall = report["overall"]
