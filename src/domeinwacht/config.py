@@ -37,6 +37,7 @@ class Settings:
     backend: str
     broker_url: str
     ct_logs: tuple[str, ...] = ()
+    resolver_address: str = "127.0.0.1:8053"
     rpki_files: tuple[Path | None, Path | None] = (None, None)
 
 
@@ -73,6 +74,11 @@ def load() -> Settings:
                 "",
                 "Space-separated RFC 6962 log base URLs that `discover` reads (its CT source).",
             ).split()
+        ),
+        resolver_address=config(
+            "DOMEINWACHT_RESOLVER_ADDRESS",
+            "127.0.0.1:8053",
+            "host:port of the embedded validating resolver (`domeinwacht resolver up`); loopback only.",
         ),
     )
 

@@ -44,7 +44,6 @@ __all__ = [
     "up",
 ]
 
-DEFAULT_ADDRESS = "127.0.0.1:8053"
 START_TIMEOUT = 15.0
 STOP_TIMEOUT = 10.0
 
@@ -85,11 +84,7 @@ def state_dir() -> Path:
 
 def address() -> str:
     """``host:port`` the embedded resolver listens on (loopback only)."""
-    return config.config(
-        "DOMEINWACHT_RESOLVER_ADDRESS",
-        DEFAULT_ADDRESS,
-        "host:port of the embedded validating resolver (`domeinwacht resolver up`); loopback only.",
-    )
+    return config.load().resolver_address
 
 
 def _split(addr: str) -> tuple[str, int]:
