@@ -11,7 +11,7 @@ import dns.rcode
 import dns.rdata
 import dns.rdataclass
 import dns.rdatatype
-from dnszones import NOW, FakeNet, standard_tree
+from dnszones import NOW, FakeNet, Zone, make_key, standard_tree
 
 from domeinwacht.net.dns import DnsTimeoutError, answer_from_message
 from domeinwacht.net.preflight import preflight
@@ -59,6 +59,16 @@ def test_an_honest_validating_path_passes_every_step() -> None:
     assert result.ok, result.problem
     assert len(result.steps) == 4
     assert "dw-preflight-0.test. is an authenticated denial" in result.steps[-1]
+
+
+def test_an_nsec3_opt_out_denial_counts_as_authenticated() -> None:
+    # nl. signs with NSEC3 opt-out: a random name falls in an opt-out span, which validates as insecure.
+    root = Zone(".", keys=[make_key(13, ksk=True, index=1)])
+    tld = Zone("test.", denial="nsec3", nsec3_optout=True, keys=[make_key(13, ksk=True, index=2)])
+    root.delegate(tld)
+    net = FakeNet(root, tld)
+    result = run(net, net)
+    assert result.ok, result.problem
 
 
 def test_a_resolver_answering_nxdomain_for_everything_is_refused() -> None:

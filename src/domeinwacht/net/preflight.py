@@ -14,7 +14,7 @@ that as the domains' fault. Before a run the preflight verifies, through the sam
    against the trust anchor;
 3. a signed answer validates: the SOA of ``zone`` (a signed TLD: ``nl`` for the real network, ``test`` in the lab);
 4. it does not rewrite NXDOMAIN: a random label under ``zone`` must come back NXDOMAIN with an authenticated
-   denial (NSEC/NSEC3), not an address.
+   denial (NSEC/NSEC3; an NSEC3 opt-out span, as ``nl`` has, counts), not an address.
 
 Every question is bounded by the resolver's own lifetime; nothing here raises for DNS trouble.
 """
@@ -131,7 +131,9 @@ async def preflight(
     if missing.rcode != "NXDOMAIN":
         return refuse(f"answers {missing.rcode} for {name}, which does not exist (NXDOMAIN expected)")
     denial = await validate(resolver, name, "A", anchors=anchors, now=now)
-    if denial.status is not DnssecStatus.SECURE:
+    # Insecure here is a validated NSEC3 opt-out span (RFC 5155 §6; nl. signs this way): the denial's records are
+    # authentic, the zone just does not vouch for unsigned delegations. Only a missing or broken proof refuses.
+    if denial.status not in (DnssecStatus.SECURE, DnssecStatus.INSECURE):
         return refuse(f"returns NXDOMAIN for {name} without an authenticated denial ({denial.status}): {denial.reason}")
     steps.append(f"NXDOMAIN for {name} is an authenticated denial (not rewritten)")
     return PreflightResult(True, "", tuple(steps))
