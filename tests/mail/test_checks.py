@@ -255,6 +255,15 @@ def test_dane_exists_needs_dnssec_secure_tlsa_for_every_mx() -> None:
     )
 
 
+def test_dane_exists_under_a_tld_with_a_broken_chain_is_an_error() -> None:
+    broken = TlsaObservation(
+        "_25._tcp.mx.example.nl", "NOERROR", ("3 1 1 " + "ab" * 32,), None, "bogus", "DS at . matches no key", "nl."
+    )
+    result = dane_exists(f.with_mx(f.green(), tlsa=broken), CTX)
+    assert result.status is Status.ERROR
+    assert "breaks above the domain, at nl" in result.summary
+
+
 def test_dane_valid_matches_the_served_certificate() -> None:
     _root, intermediate, leaf = chain()
     tlsa = TlsaObservation("_25._tcp.mx.example.nl", "NOERROR", (tlsa_record(3, 1, 1, leaf),), None, "secure")

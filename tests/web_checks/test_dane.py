@@ -66,6 +66,21 @@ def test_tlsa_in_an_insecure_zone_fails(pki: Pki):
     assert "DNSSEC-insecure" in result.summary
 
 
+def test_tlsa_under_a_tld_with_a_broken_chain_is_an_error_not_the_sites_fail(pki: Pki):
+    reason = "DS 4242/13/2 at . matches no DNSKEY of nl."
+    tlsa = TlsaLookup(NAME, (f"3 1 1 {spki_sha256(pki.cert_der)}",), "NOERROR", "bogus", reason, dnssec_zone="nl.")
+    result = dane(bag(pki, tlsa), CTX)
+    assert result.status is Status.ERROR
+    assert "breaks above the domain, at nl" in result.summary
+
+
+def test_tlsa_whose_own_zone_is_bogus_still_fails(pki: Pki):
+    tlsa = TlsaLookup(
+        NAME, (f"3 1 1 {spki_sha256(pki.cert_der)}",), "NOERROR", "bogus", "expired", dnssec_zone="example.nl."
+    )
+    assert dane(bag(pki, tlsa), CTX).status is Status.FAIL
+
+
 def test_a_record_that_matches_no_address_fails(pki: Pki):
     tlsa = TlsaLookup(NAME, ("3 1 1 " + "00" * 32,), "NOERROR", "secure", "validated")
     result = dane(bag(pki, tlsa), CTX)

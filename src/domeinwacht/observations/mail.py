@@ -138,6 +138,7 @@ class TlsaObservation:
         records: presentation format ``usage selector mtype hex``.
         rcode / error: the lookup.
         dnssec / dnssec_reason: validation of the TLSA RRset (or its denial).
+        dnssec_zone: where the chain stopped being secure (``DnssecResult.broken_zone``), for the blame.
     """
 
     name: str
@@ -146,6 +147,7 @@ class TlsaObservation:
     error: str | None = None
     dnssec: str | None = None
     dnssec_reason: str = ""
+    dnssec_zone: str = ""
 
 
 @dataclass(frozen=True, slots=True)

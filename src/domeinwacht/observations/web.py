@@ -186,6 +186,7 @@ class TlsaLookup:
         dnssec: ``secure``, ``insecure``, ``bogus`` or ``indeterminate`` (``None`` = not validated).
         dnssec_reason: the validator's explanation.
         error: why the lookup failed.
+        dnssec_zone: where the chain stopped being secure (``DnssecResult.broken_zone``), for the blame.
     """
 
     name: str
@@ -194,6 +195,7 @@ class TlsaLookup:
     dnssec: str | None = None
     dnssec_reason: str | None = None
     error: str | None = None
+    dnssec_zone: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from typing import Any
 
 from domeinwacht.checks._dane import match_tlsa, rollover_scheme
 from domeinwacht.checks.catalogue import MAIL_DANE_EXISTS, MAIL_DANE_ROLLOVER, MAIL_DANE_VALID
+from domeinwacht.checks.dns import above_registrable_domain
 from domeinwacht.checks.mail._common import endpoint, rate_limited_error, receive_side_precondition
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
@@ -32,6 +33,12 @@ def dane_exists(obs: MailObservation, ctx: CheckContext) -> CheckResult:
             missing.append(f"{host.name} (no TLSA)")
         elif tlsa.dnssec == "indeterminate" or tlsa.dnssec is None:
             return CheckResult.error(cid, f"DNSSEC status of {tlsa.name} unknown: {tlsa.dnssec_reason}", **evidence)
+        elif tlsa.dnssec != "secure" and tlsa.dnssec_zone and above_registrable_domain(tlsa.dnssec_zone):
+            # docs/DNSSEC.md "Whose fault": a chain broken at the root or a TLD is not the MX owner's DANE failure
+            where = tlsa.dnssec_zone.rstrip(".") or "the root"
+            return CheckResult.error(
+                cid, f"DNSSEC status of {tlsa.name} unknown: the chain of trust breaks above the domain, at {where}"
+            )
         elif tlsa.dnssec != "secure":  # RFC 7672 2.2: TLSA is only usable when DNSSEC-validated
             missing.append(f"{host.name} (TLSA not DNSSEC-secure: {tlsa.dnssec})")
     if missing:

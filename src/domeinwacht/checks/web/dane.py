@@ -16,6 +16,7 @@ from typing import Any
 
 from domeinwacht.checks._dane import match_tlsa
 from domeinwacht.checks.catalogue import WEB_DANE
+from domeinwacht.checks.dns import above_registrable_domain
 from domeinwacht.checks.registry import CheckContext, check
 from domeinwacht.checks.result import CheckResult, Status
 from domeinwacht.checks.web._common import Finding, conclude, https_closed, unusable
@@ -93,6 +94,12 @@ def dane(observations: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         if tlsa.dnssec in (None, "indeterminate"):
             reason = tlsa.dnssec_reason or "not validated"
             findings.append(Finding(host.name, "", 0, Status.ERROR, f"DNSSEC status of {tlsa.name} unknown: {reason}"))
+            continue
+        if tlsa.dnssec != "secure" and tlsa.dnssec_zone and above_registrable_domain(tlsa.dnssec_zone):
+            # docs/DNSSEC.md "Whose fault": a chain broken at the root or a TLD is not the site's DANE failure
+            where = tlsa.dnssec_zone.rstrip(".") or "the root"
+            detail = f"DNSSEC status of {tlsa.name} unknown: the chain of trust breaks above the domain, at {where}"
+            findings.append(Finding(host.name, "", 0, Status.ERROR, detail, facts))
             continue
         if tlsa.dnssec != "secure":
             # RFC 6698 4.1 / RFC 7671 5: TLSA records are only usable when DNSSEC-validated.

@@ -328,7 +328,7 @@ async def _tlsa(env: ScanEnv, name: str) -> TlsaObservation:
     if not answer.records:
         return TlsaObservation(name, answer.rcode)
     status = await _dnssec(env, name, "TLSA")
-    return TlsaObservation(name, answer.rcode, answer.records, None, status.status, status.reason)
+    return TlsaObservation(name, answer.rcode, answer.records, None, status.status, status.reason, status.zone)
 
 
 # --- TLS and RPKI -----------------------------------------------------------------------------------------

@@ -265,13 +265,14 @@ class _WebProbe:
             answer = await self.env.resolver.query(name, "TLSA", dnssec=True)
         except DnsError as exc:
             return TlsaLookup(name, error=exc.reason)
-        status, reason = await self.dnssec(name, "TLSA")
-        return TlsaLookup(name, answer.records, answer.rcode, status, reason)
+        status, reason, zone = await self.dnssec(name, "TLSA")
+        return TlsaLookup(name, answer.records, answer.rcode, status, reason, dnssec_zone=zone)
 
-    async def dnssec(self, name: str, rdtype: str) -> tuple[str | None, str | None]:
+    async def dnssec(self, name: str, rdtype: str) -> tuple[str | None, str | None, str]:
+        """(status, reason, zone where the chain stopped being secure)."""
         env = self.env
         if env.options.dnssec_untrusted:
-            return "indeterminate", env.options.dnssec_untrusted
+            return "indeterminate", env.options.dnssec_untrusted, ""
 
         async def anchors() -> TrustAnchors:
             return await asyncio.to_thread(load_trust_anchors, env.options.trust_anchor_file)
@@ -279,12 +280,12 @@ class _WebProbe:
         try:
             trust = await env.shared(("dnssec-trust-anchors",), anchors)
         except (TrustAnchorError, OSError) as exc:
-            return None, f"trust anchor unusable: {exc}"
+            return None, f"trust anchor unusable: {exc}", ""
         try:
             result = await validate(env.resolver, name, rdtype, anchors=trust)
         except DnsError as exc:
-            return "indeterminate", exc.reason
-        return str(result.status.value), result.reason
+            return "indeterminate", exc.reason, ""
+        return str(result.status.value), result.reason, result.broken_zone
 
 
 async def verify_cleartext(signed: bytes, keys: Sequence[bytes], *, seconds: float) -> str:
