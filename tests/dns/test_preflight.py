@@ -22,7 +22,6 @@ class Liar:
 
     def __init__(self, honest: FakeNet, mode: str) -> None:
         self.honest, self.mode = honest, mode
-        self.dnssec_cache: dict[Any, Any] = {}
 
     async def message(self, qname: str, rdtype: str, *, dnssec: bool = False) -> tuple[dns.message.Message, str]:
         message, server = await self.honest.message(qname, rdtype, dnssec=dnssec)
