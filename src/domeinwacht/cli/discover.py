@@ -53,6 +53,9 @@ def configure(sub: Any) -> None:
         help="permit connecting to loopback/private/link-local/documentation addresses",
     )
     parser.add_argument("--lab", action="store_true", help="use the running lab's resolver, CA and CT log")
+    parser.add_argument(
+        "--skip-preflight", action="store_true", help="discover without verifying the resolver first (docs/DNSSEC.md)"
+    )
     parser.add_argument("--no-store", action="store_true", help="do not record found hosts in the register")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.set_defaults(handler=run)
@@ -185,17 +188,35 @@ async def _discover_all(
         running = status() or {}
         if not ct_logs and running.get("ct_log"):
             ct_logs = [running["ct_log"]]
+    else:
+        from domeinwacht.cli._scan_args import embedded_resolver
+
+        resolvers = resolvers or embedded_resolver()
     guard = AddressGuard(allow_non_public=allow)
     try:
         resolver = Resolver(ResolverConfig(nameservers=resolvers), guard=guard)
     except ValueError as exc:
         raise UserError(str(exc)) from exc
-    try:
-        await resolver.query(".", "NS")
-    except DnsError as exc:
-        raise UserError(
-            f"resolver unreachable ({', '.join(resolvers) or 'the system resolver'}): {exc.reason}"
-        ) from exc
+    if args.skip_preflight:
+        try:
+            await resolver.query(".", "NS")
+        except DnsError as exc:
+            raise UserError(
+                f"resolver unreachable ({', '.join(resolvers) or 'the system resolver'}): {exc.reason}"
+            ) from exc
+    else:  # a resolver that rewrites NXDOMAIN would make every wordlist label "exist" (docs/DNSSEC.md, preflight)
+        from domeinwacht.cli._scan_args import resolver_name
+        from domeinwacht.net.dnssec import TrustAnchorError, load_trust_anchors
+        from domeinwacht.net.preflight import preflight
+
+        try:
+            anchors = load_trust_anchors(lab.trust_anchor_file if args.lab else None)
+        except TrustAnchorError as exc:
+            raise UserError(f"trust anchor unusable: {exc}") from exc
+        checked = await preflight(resolver, anchors, zone="test" if args.lab else "nl")
+        if not checked.ok:
+            name = resolver_name(argparse.Namespace(resolver=resolvers))
+            raise UserError(f"resolver {name} {checked.problem} (preflight; --skip-preflight discovers anyway)")
     state_path = _state_file()
     state = _load_state(state_path) if "ct" in sources else {"logs": {}, "names": []}
     ctx = DiscoveryContext(
