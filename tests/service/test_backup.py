@@ -11,7 +11,7 @@ import pytest
 from measurements.conftest import PLUGIN
 from service.conftest import cli_env, run_cli
 
-FAKE = ["--plugin", PLUGIN, "--group", "fakescan", "--resolver", "127.0.0.1:9", "--no-progress"]
+FAKE = ["--plugin", PLUGIN, "--group", "fakescan", "--resolver", "127.0.0.1:9", "--skip-preflight", "--no-progress"]
 
 
 def _measure(env, tmp_path):
