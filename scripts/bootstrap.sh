@@ -11,7 +11,7 @@ APT_PACKAGES=(
   nginx-light postfix
   libnetfilter-queue-dev
   curl gnupg
-  chromium poppler-utils nodejs   # browser tests (Playwright drives Debian's chromium), PDF pages, the static-asset build (npm: in nodejs, or add Debian's npm where nodejs lacks it)
+  chromium poppler-utils nodejs gettext   # browser tests (Playwright drives Debian's chromium), PDF pages, the static-asset build (npm: in nodejs, or Debian's npm below), compilemessages (gettext)
 )
 
 missing=()
@@ -54,3 +54,14 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -c "import domeinwacht, django, dns, httpx" 
   echo "$want" > "$stamp"
 fi
+
+# The public site's CSS (NL Design System) and axe-core, from the npm registry; see scripts/build-assets.sh.
+if ! command -v npm >/dev/null; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "bootstrap: need root to install Debian's npm" >&2
+    exit 1
+  fi
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null
+fi
+scripts/build-assets.sh

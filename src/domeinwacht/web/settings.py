@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "domeinwacht.web.api",
     "domeinwacht.web.findings",
     "domeinwacht.web.service",
+    "domeinwacht.web.public",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "domeinwacht.web.public.context_processors.site",
             ]
         },
     }
@@ -108,6 +110,33 @@ STATIC_ROOT = DATA_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "domeinwacht.web.service.staticstorage.StaticStorage"},
+}
+
+# The NL Design System CSS (npm packages in assets/, copied to assets/build/ by scripts/bootstrap.sh).
+ASSETS_DIR = Path(
+    dwconfig.config(
+        "DOMEINWACHT_ASSETS_DIR",
+        str(BASE_DIR.parents[2] / "assets" / "build"),
+        "Folder of the built front-end assets (NL Design System CSS), served under static/vendor/.",
+    )
+)
+STATICFILES_DIRS = [("vendor", ASSETS_DIR)] if ASSETS_DIR.is_dir() else []
+
+# The boundaries drawn on the map (TopoJSON; the municipalities' CBS codes as `statcode`).
+GEO_FILE = Path(
+    dwconfig.config(
+        "DOMEINWACHT_GEO_FILE",
+        str(Path.cwd().parent / "shared" / "data" / "geo" / "gemeente_2025.topojson"),
+        "TopoJSON file of the municipal boundaries drawn on the public map (CBS statcode per shape).",
+    )
+)
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "domeinwacht",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
 }
 
 REST_FRAMEWORK = {

@@ -8,4 +8,6 @@ urlpatterns = [
     path("api/v1/", include("domeinwacht.web.api.urls")),
     # security.txt, /health, /metrics (web/service/urls.py)
     path("", include("domeinwacht.web.service.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("domeinwacht.web.public.urls")),
 ]
