@@ -65,3 +65,10 @@ if ! command -v npm >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null
 fi
 scripts/build-assets.sh
+
+# Compiled translations (Debian's gettext): each .po whose .mo is missing or older.
+for po in src/domeinwacht/web/*/locale/*/LC_MESSAGES/django.po; do
+  [ -e "$po" ] || continue
+  mo=${po%.po}.mo
+  if [ ! -f "$mo" ] || [ "$po" -nt "$mo" ]; then msgfmt --check-format -o "$mo" "$po"; fi
+done

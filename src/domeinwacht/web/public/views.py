@@ -20,6 +20,7 @@ from domeinwacht.names import InvalidName, display_name, normalise_hostname
 from domeinwacht.policy import profile as profiles
 from domeinwacht.web.measurements.models import CheckOutcome, Measurement, Result, Status
 from domeinwacht.web.public import charts, evidence, figures, geo
+from domeinwacht.web.public.templatetags.public import layer as layer_name
 from domeinwacht.web.register.constants import ContactRole
 from domeinwacht.web.register.lookup import lookup_payload
 from domeinwacht.web.register.models import Contact, Domain, Organisation
@@ -29,6 +30,19 @@ MAX_QUERY = 2000  # longest search text accepted
 HISTORY = 8  # measurements shown in a domain's history per check
 SORTS = ("name", "-name", "compliance", "-compliance", "light", "-light")
 LIGHT_ORDER = {"red": 0, "orange": 1, "grey": 2, "green": 3}
+
+
+def _status_label(status: str) -> str:
+    """A check status (CHECKS.md) in the reader's language."""
+    return {
+        "pass": _("pass"),
+        "fail": _("fail"),
+        "warning": _("warning"),
+        "info": _("info"),
+        "error": _("error (could not observe)"),
+        "not_applicable": _("not applicable"),
+        "not_tested": _("not tested"),
+    }.get(status, status)
 
 
 def _light_label(light: str) -> str:
@@ -172,12 +186,14 @@ def organisation_view(request: HttpRequest, slug: str) -> HttpResponse:
         data = figures.summary(current)
         entry = data["by_org"].get(org.pk)
         context["entry"] = entry
+        context["entry_light_label"] = _light_label(entry["traffic_light"]) if entry else ""
         context["banner_measurement"] = data["measurement"]
         results = Result.objects.filter(measurement=current, target__organisation=org).order_by("domain")
         context["results"] = [
             {
                 "domain": r.domain,
                 "light": r.score.get("traffic_light", "grey"),
+                "light_label": _light_label(r.score.get("traffic_light", "grey")),
                 "standards": {n: s.get("outcome") for n, s in sorted(r.score.get("standards", {}).items())},
                 "findings": [f["check_id"] for f in r.score.get("findings", []) if not f.get("explained")],
             }
@@ -191,7 +207,7 @@ def organisation_view(request: HttpRequest, slug: str) -> HttpResponse:
     for m in measurements:
         found = figures.summary(m)["by_org"].get(org.pk)
         if found is not None:
-            labels.append(m.name[:24])
+            labels.append(m.name[:40])
             values.append(found["compliance"])
     context["history"] = charts.line_chart(labels, {_("mean share compliant"): values}) if labels else None
     context["history_rows"] = list(zip(labels, values, strict=True))
@@ -231,6 +247,7 @@ def domain_view(request: HttpRequest, name: str) -> HttpResponse:
     checks = [
         {
             "check": c,
+            "status_label": _status_label(c.status),
             "rows": evidence.rows(c.evidence),
             "raw": evidence.as_text(c.evidence),
             "legal": legal.get(c.check_id, []),
@@ -244,7 +261,10 @@ def domain_view(request: HttpRequest, name: str) -> HttpResponse:
     ):
         statuses.setdefault(check_id, {})[measurement_id] = status
     history = [
-        {"check_id": check_id, "cells": [per.get(r.measurement_id, "") for r in recent]}
+        {
+            "check_id": check_id,
+            "cells": [(per.get(r.measurement_id, ""), _status_label(per.get(r.measurement_id, ""))) for r in recent],
+        }
         for check_id, per in sorted(statuses.items())
     ]
     org = result.target.organisation
@@ -310,12 +330,12 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
     before_data = figures.summary(before) if before else None
     shown = [m for m in measurements if m.finished_at and current.finished_at and m.finished_at <= current.finished_at]
     summaries = [figures.summary(m) for m in shown]
-    labels = [m.name[:24] for m in shown]
+    labels = [m.name[:40] for m in shown]
     per_standard = []
     for name in data["standards"]:
         layers = sorted({t for s in summaries for t in s["organisation_types"]})
         series = {
-            layer: [
+            layer_name(layer).capitalize(): [
                 (s["organisation_types"].get(layer, {}).get("standards", {}).get(name) or {}).get("percentage")
                 for s in summaries
             ]
