@@ -33,8 +33,9 @@ def finished(name="test", n=12, profile="nl-ptolu-2025", specs=None):
     return measurement
 
 
-def stored(rows, *, name="stored", profile="nl-wdo", simulated=False, observations=None):
-    """A finished measurement whose domains got the given verdicts (rows: domain, org, org type, {check: status}).
+def stored(rows, *, name="stored", profile="nl-wdo", simulated=False, observations=None, organisation_ids=None):
+    """A finished measurement whose domains got the given verdicts (rows: domain, org, org type, {check: status});
+    ``organisation_ids`` links domains to register organisations ({domain: id}).
 
     ``observations``: optional stored observation JSON per domain (area -> JSON), as a run would keep it.
 
@@ -50,7 +51,9 @@ def stored(rows, *, name="stored", profile="nl-wdo", simulated=False, observatio
     measurement = planned(
         name=name,
         profile=profile,
-        specs=[TargetSpec(domain, None, org, org_type) for domain, org, org_type, _ in rows],
+        specs=[
+            TargetSpec(domain, (organisation_ids or {}).get(domain), org, org_type) for domain, org, org_type, _ in rows
+        ],
         selection={"simulated": True} if simulated else {},
     )
     service.mark_running(measurement)

@@ -118,7 +118,8 @@ def _path(rings: Sequence[Sequence[Point]]) -> str:
         x0, y0 = round(ring[0][0]), round(ring[0][1])
         out = [f"M{x0} {y0}"]
         px, py = x0, y0
-        for x, y in ring[1:]:
+        closing = 1 if (round(ring[-1][0]), round(ring[-1][1])) == (x0, y0) else 0  # "z" draws that edge
+        for x, y in ring[1 : len(ring) - closing]:
             rx, ry = round(x), round(y)
             if (rx, ry) == (px, py):
                 continue
