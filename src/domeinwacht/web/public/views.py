@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -62,7 +63,7 @@ def _selection(request: HttpRequest) -> tuple[list[Measurement], Measurement | N
 def _municipalities() -> dict[str, Organisation]:
     """The register's municipalities by CBS code (``gm0363``), from ``organisatiecode`` or the TOOI URI."""
     out: dict[str, Organisation] = {}
-    for org in Organisation.objects.filter(type=MUNICIPALITY).order_by("valid_until", "name"):
+    for org in Organisation.objects.filter(type=MUNICIPALITY).order_by(F("valid_until").asc(nulls_first=True), "name"):
         code = (org.organisatiecode or (org.tooi or "").rsplit("/", 1)[-1]).lower()
         if code.startswith("gm") and code not in out:
             out[code] = org
@@ -137,7 +138,6 @@ def map_view(request: HttpRequest) -> HttpResponse:
             "data": data,
             "banner_measurement": data["measurement"],
             "standard": standard,
-            "standard_keep": [("standard", standard), ("sort", sort)],
             "sort": sort,
             "sort_columns": [("name", _("Organisation")), ("light", _("Status")), ("compliance", _("Share compliant"))],
             "notice": notice,
