@@ -221,3 +221,11 @@ def test_dutch_is_the_default(site):
 
 def test_without_measurements_the_pages_say_so():
     assert "nog geen afgeronde meting" in page("/") and "nog geen afgeronde meting" in page("/statistiek/")
+
+
+def test_a_measurement_under_another_profile_is_not_the_previous_one(site):
+    org = OrganisationFactory(slug="gemeente-y")
+    stored([("y.nl", org.name, "gemeente", GOOD)], name="other", profile="nl-ptolu-2025")
+    html = page("/statistiek/")
+    assert "sinds" not in html and "geen eerdere meting" not in html
+    assert "Er is geen eerdere meting om mee te vergelijken." in page("/")

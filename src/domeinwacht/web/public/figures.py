@@ -36,12 +36,14 @@ def select(measurements: Sequence[Measurement], wanted: str | None) -> Measureme
 
 
 def previous(measurements: Sequence[Measurement], current: Measurement) -> Measurement | None:
-    """The finished measurement before ``current`` (for "change since the previous measurement")."""
+    """The finished measurement under the same profile before ``current`` (for "change since the previous
+    measurement"; figures under another profile measure other requirements and are not compared)."""
     before = None
     for m in measurements:
         if m.pk == current.pk:
             return before
-        before = m
+        if m.profile == current.profile:
+            before = m
     return None
 
 

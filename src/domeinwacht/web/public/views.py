@@ -205,6 +205,8 @@ def organisation_view(request: HttpRequest, slug: str) -> HttpResponse:
             ]
     labels, values = [], []
     for m in measurements:
+        if current is not None and m.profile != current.profile:
+            continue
         found = figures.summary(m)["by_org"].get(org.pk)
         if found is not None:
             labels.append(m.name[:40])
@@ -328,7 +330,9 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
     data = figures.summary(current)
     before = figures.previous(measurements, current)
     before_data = figures.summary(before) if before else None
-    shown = [m for m in measurements if m.finished_at and current.finished_at and m.finished_at <= current.finished_at]
+    shown = [  # the same profile's measurements up to the shown one: other profiles judge other requirements
+        m for m in measurements[: measurements.index(current) + 1] if m.profile == current.profile
+    ]
     summaries = [figures.summary(m) for m in shown]
     labels = [m.name[:40] for m in shown]
     per_standard = []
