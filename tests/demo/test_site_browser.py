@@ -217,7 +217,10 @@ def test_the_table_sorts_without_javascript(site, browser):
     context.close()
 
 
-@pytest.mark.parametrize("path", ["/", "/organisatie/gemeente-amsterdam/", "/domein/amsterdam.test/", "/statistiek/"])
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/organisatie/gemeente-amsterdam/", "/domein/amsterdam.test/", "/statistiek/", "/zoeken/?q=amsterdam.nl"],
+)
 def test_axe_finds_no_serious_or_critical_violation(site, page, path):
     page.goto(site["url"] + path)
     page.add_script_tag(path=str(AXE))

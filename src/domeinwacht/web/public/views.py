@@ -250,7 +250,7 @@ def domain_view(request: HttpRequest, name: str) -> HttpResponse:
         {
             "check": c,
             "status_label": _status_label(c.status),
-            "rows": evidence.rows(c.evidence),
+            "rows": [(row, _status_label(row.status)) for row in evidence.rows(c.evidence)],
             "raw": evidence.as_text(c.evidence),
             "legal": legal.get(c.check_id, []),
         }
