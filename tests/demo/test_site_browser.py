@@ -176,6 +176,24 @@ def test_a_domain_page_lists_every_check_with_its_evidence(site, page):
     assert "198.51.100." in hsts.inner_text()  # evidence per address and port
 
 
+def test_an_organisation_page_shows_the_contacts_of_its_security_txt(site, page):
+    slug, evidence = (
+        site["db"]
+        .execute(
+            "select o.slug, c.evidence from measurements_checkoutcome c"
+            " join measurements_result r on c.result_id = r.id join measurements_target t on r.target_id = t.id"
+            " join register_organisation o on t.organisation_id = o.id"
+            " where c.check_id = 'web.security_txt' and c.status = 'pass' and r.measurement_id = ? order by o.slug",
+            (site["demo_id"],),
+        )
+        .fetchone()
+    )
+    contacts = {c for e in json.loads(evidence)["endpoints"] for c in e.get("contacts", [])}
+    page.goto(f"{site['url']}/organisatie/{slug}/?measurement={site['demo_id']}")
+    shown = page.locator("#contact-title + p, #contact-title ~ p").all_inner_texts()
+    assert contacts and all(any(c in text for text in shown) for c in contacts)
+
+
 @pytest.mark.parametrize("typed", ["www.amsterdam.nl", "https://www.amsterdam.nl/pad"])
 def test_search_shows_gemeente_amsterdam(site, page, typed):
     page.goto(site["url"] + "/zoeken/")

@@ -199,6 +199,7 @@ def organisation_view(request: HttpRequest, slug: str) -> HttpResponse:
             }
             for r in results
         ]
+        context["security_txt"] = _security_txt_contacts(current, org)
         if entry:
             context["standards"] = [
                 {"name": n, "share": s, "light": figures.standard_light(s)} for n, s in entry["standards"].items()
@@ -214,6 +215,28 @@ def organisation_view(request: HttpRequest, slug: str) -> HttpResponse:
     context["history"] = charts.line_chart(labels, {_("mean share compliant"): values}) if labels else None
     context["history_rows"] = list(zip(labels, values, strict=True))
     return render(request, "public/organisation.html", context)
+
+
+def _security_txt_contacts(measurement: Measurement, org: Organisation) -> list[dict[str, Any]]:
+    """The contacts the organisation's measured domains publish in security.txt (RFC 9116 ``Contact:``), per domain.
+
+    They come from scanned servers: only ``mailto:`` and ``https:`` become links."""
+    out = []
+    outcomes = CheckOutcome.objects.filter(
+        measurement=measurement, result__target__organisation=org, check_id="web.security_txt"
+    ).values_list("result__domain", "evidence")
+    for domain, stored_evidence in outcomes.order_by("result__domain"):
+        seen: list[str] = []
+        endpoints = stored_evidence.get("endpoints") if isinstance(stored_evidence, dict) else None
+        for endpoint in endpoints if isinstance(endpoints, list) else []:
+            contacts = endpoint.get("contacts") if isinstance(endpoint, dict) else None
+            for contact in contacts if isinstance(contacts, list) else []:
+                if isinstance(contact, str) and contact not in seen:
+                    seen.append(contact)
+        if seen:
+            links = [(c, c.lower().startswith(("mailto:", "https://"))) for c in seen[:10]]
+            out.append({"domain": domain, "contacts": links})
+    return out
 
 
 def _legal_sources(profile_id: str) -> dict[str, list[str]]:
