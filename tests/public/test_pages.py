@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from domeinwacht.web.public import figures
 from measurements.factories import stored
 from register.factories import ContactFactory, DomainFactory, OrganisationFactory
 
@@ -37,8 +38,10 @@ PAGES = ("/", "/organisatie/gemeente-amsterdam/", "/domein/amsterdam.nl/", "/zoe
 @pytest.fixture(autouse=True)
 def empty_cache():
     cache.clear()  # test databases reuse measurement ids
+    figures.forget()
     yield
     cache.clear()
+    figures.forget()
 
 
 @pytest.fixture
@@ -229,3 +232,8 @@ def test_a_measurement_under_another_profile_is_not_the_previous_one(site):
     html = page("/statistiek/")
     assert "sinds" not in html and "geen eerdere meting" not in html
     assert "Er is geen eerdere meting om mee te vergelijken." in page("/")
+
+
+def test_a_missing_page_is_a_404_page_of_the_site():
+    response = Client().get("/domein/nowhere.nl/")
+    assert response.status_code == 404 and "Pagina niet gevonden" in response.content.decode()

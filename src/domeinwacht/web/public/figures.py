@@ -8,6 +8,7 @@ an unfinished one is never shown on the public pages.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -55,12 +56,22 @@ def standard_light(share: Mapping[str, Any] | None) -> str:
     return "green" if share["not_compliant"] == 0 and share["not_measured"] == 0 else "red"
 
 
+_MEMO: OrderedDict[int, dict[str, Any]] = OrderedDict()  # this process's last few summaries, not unpickled again
+MEMO_SIZE = 8
+
+
 def summary(measurement: Measurement) -> dict[str, Any]:
-    """The report of a finished measurement without its per-domain rows, plus an index by register id."""
+    """The report of a finished measurement without its per-domain rows, plus an index by register id.
+
+    Callers must not change the returned mapping (it is shared by the requests of this process)."""
+    finished = measurement.status == Status.FINISHED
+    if finished and measurement.pk in _MEMO:
+        _MEMO.move_to_end(measurement.pk)
+        return _MEMO[measurement.pk]
     key = f"public:summary:{VERSION}:{measurement.pk}"
     cached = cache.get(key)
     if cached is not None:
-        return dict(cached)
+        return _remember(measurement.pk, cached)
     data = report.build(measurement)
     organisations = data["organisations"]
     result = {
@@ -72,9 +83,22 @@ def summary(measurement: Measurement) -> dict[str, Any]:
         "standards": list(data["overall"]["standards"]),
         "by_org": {o["register_id"]: o for o in organisations if o["register_id"] is not None},
     }
-    if measurement.status == Status.FINISHED:
+    if finished:
         cache.set(key, result, CACHE_SECONDS)
+        _remember(measurement.pk, result)
     return result
+
+
+def _remember(pk: int, data: dict[str, Any]) -> dict[str, Any]:
+    _MEMO[pk] = data
+    while len(_MEMO) > MEMO_SIZE:
+        _MEMO.popitem(last=False)
+    return data
+
+
+def forget() -> None:
+    """Drop this process's memo (tests: databases that reuse measurement ids)."""
+    _MEMO.clear()
 
 
 def rankings(current: Mapping[str, Any], before: Mapping[str, Any] | None, size: int = 10) -> dict[str, Any]:
