@@ -47,3 +47,21 @@ def test_every_string_marked_in_the_templates_has_an_entry():
 def test_the_catalogues_compile(tmp_path, language):
     po = LOCALE / language / "LC_MESSAGES" / "django.po"
     subprocess.run(["msgfmt", "--check", "-o", str(tmp_path / "django.mo"), str(po)], check=True)
+
+
+def test_no_entry_is_fuzzy():
+    for language in ("nl", "en"):
+        assert "#, fuzzy" not in (LOCALE / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+
+
+def test_no_other_apps_catalogue_overrides_the_sites_dutch():
+    """Apps listed earlier (Django's admin) win for the same msgid: "Change" would read "Wijzigen"."""
+    from django.utils import translation
+
+    with translation.override("nl"):
+        overridden = {
+            msgid: translation.gettext(msgid)
+            for msgid, strs in _entries(LOCALE / "nl" / "LC_MESSAGES" / "django.po")
+            if len(strs) == 1 and translation.gettext(msgid) != strs[0]
+        }
+    assert overridden == {}
