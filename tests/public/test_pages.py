@@ -198,6 +198,11 @@ def test_search_for_an_unknown_host_says_not_found(site):
     assert "Niet gevonden" in page("/zoeken/?q=www.example.com")
 
 
+def test_search_for_a_url_without_a_readable_host_is_a_400(site):
+    response = Client().get("/zoeken/", {"q": "https://[abc/pad"})
+    assert response.status_code == 400 and "Dat is geen hostnaam of URL" in response.content.decode()
+
+
 def test_search_for_something_that_is_no_host_is_a_400_with_the_reason(site):
     response = Client().get("/zoeken/?q=not a host")
     assert response.status_code == 400 and "Dat is geen hostnaam of URL" in response.content.decode()
@@ -237,3 +242,22 @@ def test_a_measurement_under_another_profile_is_not_the_previous_one(site):
 def test_a_missing_page_is_a_404_page_of_the_site():
     response = Client().get("/domein/nowhere.nl/")
     assert response.status_code == 404 and "Pagina niet gevonden" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/?measurement=abc&standard=%00&sort=%FF",
+        "/?measurement=99999999999999999999999",
+        "/statistiek/?measurement=-1",
+        "/organisatie/gemeente-amsterdam/?measurement=%00",
+        "/domein/amsterdam.nl/?measurement=x",
+        "/domein/%00/",
+        "/domein/" + "a" * 300 + ".nl/",
+        "/zoeken/?q=%00",
+        "/zoeken/?q=" + "x" * 3000,
+        "/zoeken/?q=http://%5Babc",
+    ],
+)
+def test_malformed_parameters_never_give_a_server_error(site, url):
+    assert Client().get(url).status_code < 500

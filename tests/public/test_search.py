@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from domeinwacht.web.public.views import host_of
 
@@ -21,3 +23,13 @@ from domeinwacht.web.public.views import host_of
 )
 def test_a_url_gives_its_host(text, host):
     assert host_of(text).lower() == host
+
+
+@pytest.mark.parametrize("text", ["http://[abc", "//[x", "http://[::1"])
+def test_a_url_without_a_readable_host_gives_no_host(text):
+    assert host_of(text) == ""
+
+
+@given(st.text(max_size=200) | st.builds(lambda s: "http://" + s, st.text(max_size=50)))
+def test_any_typed_text_gives_a_string_without_failing(text):
+    assert isinstance(host_of(text), str)

@@ -317,7 +317,10 @@ def host_of(text: str) -> str:
     """The host name in what someone typed: a bare name, or a URL (``https://www.amsterdam.nl/pad``)."""
     text = text.strip()
     if "://" in text or text.startswith("//"):
-        return urlsplit(text if "://" in text else "http:" + text).hostname or ""
+        try:
+            return urlsplit(text if "://" in text else "http:" + text).hostname or ""
+        except ValueError:  # e.g. an unclosed IPv6 bracket: no host, the lookup says why
+            return ""
     return text.split("/", 1)[0].rsplit("@", 1)[-1].split(":", 1)[0] if "/" in text or "@" in text else text
 
 
