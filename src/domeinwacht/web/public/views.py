@@ -6,6 +6,7 @@ report of a finished measurement, cached per measurement).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -86,53 +87,72 @@ def map_view(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "name")
     if sort not in SORTS:
         sort = "name"
-    orgs = _municipalities()
-    by_org = data["by_org"]
-    shapes, rows = [], []
     try:
         boundaries: geo.GeoMap | None = geo.load(settings.GEO_FILE)
     except geo.GeoError as exc:
         boundaries, notice = None, _("The map cannot be drawn: %(reason)s") % {"reason": exc}
-    for shape in boundaries.shapes if boundaries else ():
-        org = orgs.get(shape.code.lower())
-        entry = by_org.get(org.pk) if org else None
-        if entry is None:
-            light = "grey"
-        elif standard:
-            light = figures.standard_light(entry["standards"].get(standard))
-        else:
-            light = entry["traffic_light"]
-        name = org.name if org else shape.name
-        shapes.append(
-            {
-                "path": shape.path,
-                "light": light,
-                "href": reverse("public:organisation", args=[org.slug]) if org else "",
-                "label": f"{name}: {_light_label(light)}",
-            }
-        )
-    slugs = dict(Organisation.objects.filter(pk__in=list(by_org)).values_list("pk", "slug"))
-    organisations = [{**o, "register_slug": slugs.get(o["register_id"], "")} for o in data["organisations"]]
-    for entry in organisations:
-        if entry["organisation_type"] != MUNICIPALITY:
-            continue
-        light = figures.standard_light(entry["standards"].get(standard)) if standard else entry["traffic_light"]
-        rows.append({**entry, "light": light, "light_label": _light_label(light)})
-    key, descending = sort.lstrip("-"), sort.startswith("-")
-    sorters = {
-        "name": lambda r: r["organisation"],
-        "compliance": lambda r: (r["compliance"] is None, r["compliance"] or 0, r["organisation"]),
-        "light": lambda r: (LIGHT_ORDER.get(r["light"], 9), r["organisation"]),
-    }
-    rows.sort(key=sorters[key], reverse=descending)
+    by_org = data["by_org"]
     before = figures.previous(measurements, current)
-    before_data = figures.summary(before) if before else None
     overall = data["overall"]
-    layers = {
-        t: [o for o in organisations if o["organisation_type"] == t]
-        for t in data["organisation_types"]
-        if t != MUNICIPALITY
-    }
+
+    # What follows is only computed when the template's cached fragment is not (the template calls these).
+    @functools.cache
+    def shapes() -> list[dict[str, Any]]:
+        orgs = _municipalities()
+        out = []
+        for shape in boundaries.shapes if boundaries else ():
+            org = orgs.get(shape.code.lower())
+            entry = by_org.get(org.pk) if org else None
+            if entry is None:
+                light = "grey"
+            elif standard:
+                light = figures.standard_light(entry["standards"].get(standard))
+            else:
+                light = entry["traffic_light"]
+            name = org.name if org else shape.name
+            out.append(
+                {
+                    "path": shape.path,
+                    "light": light,
+                    "href": reverse("public:organisation", args=[org.slug]) if org else "",
+                    "label": f"{name}: {_light_label(light)}",
+                }
+            )
+        return out
+
+    @functools.cache
+    def organisations() -> list[dict[str, Any]]:
+        slugs = dict(Organisation.objects.filter(pk__in=list(by_org)).values_list("pk", "slug"))
+        return [{**o, "register_slug": slugs.get(o["register_id"], "")} for o in data["organisations"]]
+
+    @functools.cache
+    def rows() -> list[dict[str, Any]]:
+        out = []
+        for entry in organisations():
+            if entry["organisation_type"] != MUNICIPALITY:
+                continue
+            light = figures.standard_light(entry["standards"].get(standard)) if standard else entry["traffic_light"]
+            out.append({**entry, "light": light, "light_label": _light_label(light)})
+        key, descending = sort.lstrip("-"), sort.startswith("-")
+        sorters = {
+            "name": lambda r: r["organisation"],
+            "compliance": lambda r: (r["compliance"] is None, r["compliance"] or 0, r["organisation"]),
+            "light": lambda r: (LIGHT_ORDER.get(r["light"], 9), r["organisation"]),
+        }
+        return sorted(out, key=sorters[key], reverse=descending)
+
+    @functools.cache
+    def layers() -> dict[str, list[dict[str, Any]]]:
+        return {
+            t: [o for o in organisations() if o["organisation_type"] == t]
+            for t in data["organisation_types"]
+            if t != MUNICIPALITY
+        }
+
+    @functools.cache
+    def rankings() -> dict[str, Any]:
+        return figures.rankings(data, figures.summary(before) if before else None)
+
     context.update(
         {
             "data": data,
@@ -146,10 +166,10 @@ def map_view(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "headline": _headline(overall),
             "legend": [(light, _light_label(light)) for light in ("green", "orange", "red", "grey")],
-            "rankings": figures.rankings(data, before_data),
+            "rankings": rankings,
             "previous": before,
             "layers": layers,
-            "register_layers": _register_layers(),
+            "register_layers": functools.cache(_register_layers),
         }
     )
     return render(request, "public/map.html", context)
