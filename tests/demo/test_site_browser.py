@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import shutil
 import socket
 import sqlite3
@@ -77,14 +78,15 @@ def site(shared_data) -> Iterator[dict[str, Any]]:
     db = sqlite3.connect(data / "domeinwacht.sqlite3")
     ids = dict(db.execute("select name, id from measurements_measurement"))
     port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "django", "runserver", f"127.0.0.1:{port}", "--insecure", "--noreload"],
-        env={**env, "DJANGO_SETTINGS_MODULE": "domeinwacht.web.settings"},
+    server = subprocess.Popen(  # the production server (gunicorn, whitenoise, the service's headers and CSP)
+        [sys.executable, "-m", "domeinwacht", "serve", "--port", str(port)],
+        # plain http on loopback: the CSRF cookie of the language form must not be Secure-only
+        env={**env, "DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "DJANGO_SECURE_COOKIES": "0"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
-        for _ in range(100):
+        for _ in range(300):
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
@@ -100,7 +102,7 @@ def site(shared_data) -> Iterator[dict[str, Any]]:
         }
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=60)
         db.close()
         shutil.rmtree(data, ignore_errors=True)
 
