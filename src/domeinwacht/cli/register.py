@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -28,14 +27,14 @@ def configure(subparsers: Any) -> None:
     domains.set_defaults(handler=_import_domains)
 
     export = sub.add_parser("export", help="export organisations or domains as open data")
-    export.add_argument("--what", choices=("organisations", "domains"), required=True)
-    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument("--what", choices=("organisations", "domains"), required=True, help="what to export")
+    export.add_argument("--format", choices=("csv", "json"), default="csv", help="output format (default csv)")
     export.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
     export.set_defaults(handler=_export)
 
     lookup = sub.add_parser("lookup", help="which organisation owns a host name")
-    lookup.add_argument("host")
-    lookup.add_argument("--format", choices=("text", "json"), default="text")
+    lookup.add_argument("host", help="a host name or a web address (its host is looked up)")
+    lookup.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
     lookup.set_defaults(handler=_lookup)
 
 
@@ -102,12 +101,7 @@ def _export(args: argparse.Namespace) -> int:
             raise UserError(f"cannot write {args.output}: {exc.strerror}") from None
         print(f"{count} {args.what} written to {args.output}", file=sys.stderr)
     else:
-        try:
-            export(args.what, args.format, sys.stdout)
-            sys.stdout.flush()
-        except BrokenPipeError:  # the reader (e.g. `head`) stopped reading: not an error
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+        export(args.what, args.format, sys.stdout)  # a closed pipe: one line at the CLI boundary
     return 0
 
 
@@ -120,11 +114,13 @@ def _lookup(args: argparse.Namespace) -> int:
     from domeinwacht.web.register.lookup import lookup_payload
 
     status, body = lookup_payload(args.host)
+    # Exit codes are the same in both formats: 0 found, 1 not a known government domain, 2 not a host name.
     if args.format == "json":
         print(lookup_json(body))
-        return 0 if status == 200 else 1
     if status == 400:
         raise UserError(f"{args.host!r}: {body['detail']}")
+    if args.format == "json":
+        return 0 if status == 200 else 1
     if status == 404:
         print(body["detail"])
         return 1

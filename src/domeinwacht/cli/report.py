@@ -2,7 +2,7 @@
 
 domeinwacht report 2026-H2 --format text
 domeinwacht report 2026-H2 --format csv -o 2026-H2.csv
-domeinwacht report 2026-H2 --format json --profile nl-wdo     # re-scored under another profile, no rescan
+domeinwacht report 2026-H2 --format json --policy nl-wdo      # re-scored under another profile, no rescan
 """
 
 from __future__ import annotations
@@ -23,11 +23,12 @@ def configure(sub: Any) -> None:
         description="Print or write the figures of a stored measurement: per standard the share of domains "
         "compliant, per organisation type, per organisation (with the ones furthest behind) and per domain.",
     )
-    parser.add_argument("measurement", metavar="MEASUREMENT", help="name or id")
-    parser.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    parser.add_argument("measurement", metavar="MEASUREMENT", nargs="?", help="name or id (see --list)")
+    parser.add_argument("--list", action="store_true", help="list the stored measurements and stop")
+    parser.add_argument("--format", choices=("text", "csv", "json"), default="text", help="output format")
     parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of stdout")
     parser.add_argument(
-        "--profile",
+        "--policy",
         help="re-evaluate the stored observations under this profile first (a new measurement; no rescan)",
     )
     parser.set_defaults(handler=run)
@@ -39,12 +40,16 @@ def run(args: argparse.Namespace) -> int:
     setup()
     from domeinwacht.web.measurements import report, service
 
+    if args.list:
+        return print_measurements()
+    if args.measurement is None:
+        raise UserError("name the measurement to report (`domeinwacht report --list` shows them)")
     try:
         measurement = service.find_measurement(args.measurement)
-        if args.profile and args.profile != measurement.profile:
-            name = f"{measurement.name} ({args.profile})"
+        if args.policy and args.policy != measurement.profile:
+            name = f"{measurement.name} ({args.policy})"
             existing = measurement.derived.filter(name=name).first()
-            measurement = existing or service.reevaluate(measurement, args.profile, name)
+            measurement = existing or service.reevaluate(measurement, args.policy, name)
     except (service.MeasurementError, KeyError) as exc:
         raise UserError(str(exc.args[0]) if isinstance(exc, KeyError) else str(exc)) from exc
     data = report.build(measurement)
@@ -62,4 +67,23 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UserError(f"cannot write {args.output}: {exc.strerror or exc}") from exc
     print(f"wrote {args.output} ({args.format}, {data['measurement']['measured']} domains)", file=sys.stderr)
+    return 0
+
+
+def print_measurements() -> int:
+    """One line per stored measurement, newest first: id, name, status, progress, policy, times (Django set up)."""
+    from domeinwacht.web.measurements.models import Measurement
+
+    rows = Measurement.objects.order_by("-created_at", "-id")
+    if not rows.exists():
+        print("no measurements stored yet (`domeinwacht measure` makes one)")
+        return 0
+    print(f"{'id':>5}  {'name':<40} {'status':<9} {'done':>13}  {'policy':<14} {'created (UTC)':<17} finished")
+    for m in rows.iterator():
+        done = f"{m.done_count}/{m.target_count}"
+        finished = f"{m.finished_at:%Y-%m-%d %H:%M}" if m.finished_at else "-"
+        print(
+            f"{m.pk:>5}  {m.name:<40} {m.status:<9} {done:>13}  {m.profile:<14} {m.created_at:%Y-%m-%d %H:%M}  "
+            f"{finished}"
+        )
     return 0
