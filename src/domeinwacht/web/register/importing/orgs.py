@@ -47,6 +47,7 @@ from domeinwacht.web.register.constants import (
     Provenance,
     SuccessorSource,
 )
+from domeinwacht.web.register.importing.portal import claims_domain
 from domeinwacht.web.register.importing.report import ImportError_, RowResult, RowStatus
 from domeinwacht.web.register.models import Contact, Domain, Host, Organisation
 from domeinwacht.web.register.validators import KVK_RE, OIN_RE, TOOI_PREFIX
@@ -161,6 +162,17 @@ def _population(value: Any) -> int | None:
     return int(text) if text.isdigit() else None
 
 
+def _website(text: str) -> str:
+    """The website to store: an http(s) address only (a missing scheme means http), else nothing. An address that
+    is not a web address (``mailto:``, ``javascript:``, an IP literal) is reported by the domain derivation."""
+    try:
+        hostname_from_url(text)
+    except InvalidName:
+        return ""
+    address = text if "://" in text else "http://" + text.lstrip("/")
+    return address if len(address) <= 500 else ""
+
+
 def _slug_for(external_id: str, name: str) -> str:
     base = external_id.split(":", 1)[-1] if external_id else name
     return slugify(base)[:120] or "organisation"
@@ -216,7 +228,7 @@ def read_record(path: Path, root: Path) -> OrgRecord:
         successor_external_id=_text(data.get("successor_id")) or None,
         parent_external_id=_text(data.get("parent_id")) or None,
         population=_population(geography.get("aantal_inwoners")),
-        website=_text(contact.get("website"))[:500],
+        website=_website(_text(contact.get("website"))),
         urls=tuple(dict.fromkeys(urls)),
         emails=tuple(dict.fromkeys(e.lower() for e in emails if e)),
         places=tuple(_text(p) for p in places if _text(p)),
@@ -381,6 +393,7 @@ def _claims(
     for record in records:
         current = successors.current(record.external_id)
         owner = successors.records[current] if current else record
+        names = {_names(record), _names(owner)}
         for url, primary in record.urls:
             try:
                 host = hostname_from_url(url)
@@ -388,9 +401,21 @@ def _claims(
             except InvalidName as exc:
                 report.problem(record.source, url, f"website not usable: {exc.reason}")
                 continue
+            if not claims_domain(url, domain, [n for group in names for n in group]):
+                report.problem(
+                    record.source,
+                    url,
+                    f"a page on a shared host, not the organisation's own site: {domain} not claimed",
+                )
+                continue
             by_domain[domain].append(_Claim(record, owner, host, primary))
             host_domain[host] = domain
     return by_domain, host_domain
+
+
+def _names(record: OrgRecord) -> tuple[str, ...]:
+    """What a body is called: its key, name, abbreviation and organisation code."""
+    return (record.external_id.split(":", 1)[-1], record.name, record.abbreviation, record.organisatiecode)
 
 
 # --- writing -------------------------------------------------------------------------------------------------------
