@@ -129,3 +129,38 @@ def test_a_website_without_scheme_is_stored_as_http(tmp_path):
     write(tmp_path, "proef.yaml", ORG.replace("https://www.proef.nl/home", "www.proef.nl"))
     import_orgs(tmp_path)
     assert Organisation.objects.get(slug="gemeente-proef").website == "http://www.proef.nl"
+
+
+def _earlier_import_gave(name, tmp_path):
+    """The register as an import before the shared-host rule left it: ``name`` owned through proef.yaml."""
+    write(tmp_path, "proef.yaml", ORG)
+    import_orgs(tmp_path)
+    owner = Organisation.objects.get(slug="gemeente-proef")
+    return Domain.objects.create(name=name, owner=owner, provenance="imported", source="proef.yaml")
+
+
+def test_reimport_removes_an_untouched_domain_no_site_claims_any_more(tmp_path):
+    _earlier_import_gave("overheid.nl", tmp_path)
+    report = import_orgs(tmp_path)
+    assert not Domain.objects.filter(name="overheid.nl").exists()
+    assert report.counts["domains"]["removed"] == 1
+    assert any(r.value == "overheid.nl" and "removed" in r.reason for r in report.rows)
+
+
+def test_reimport_keeps_an_unclaimed_domain_someone_edited_and_says_so(tmp_path):
+    from domeinwacht.web.register.services import add_tags
+
+    _earlier_import_gave("overheid.nl", tmp_path)
+    add_tags("overheid.nl", ["bekeken"])
+    report = import_orgs(tmp_path)
+    assert Domain.objects.filter(name="overheid.nl").exists()
+    assert any(r.value == "overheid.nl" and "edited since; kept" in r.reason for r in report.rows)
+
+
+def test_reimport_leaves_domains_of_other_sources_alone(tmp_path):
+    write(tmp_path, "proef.yaml", ORG)
+    import_orgs(tmp_path)
+    owner = Organisation.objects.get(slug="gemeente-proef")
+    Domain.objects.create(name="uit-een-lijst.nl", owner=owner, provenance="imported", source="import-domains d.csv")
+    import_orgs(tmp_path)
+    assert Domain.objects.filter(name="uit-een-lijst.nl").exists()

@@ -43,9 +43,11 @@ from domeinwacht.web.register.constants import (
     SOURCE_TYPE_MAP,
     ContactRole,
     ContactSource,
+    DomainStatus,
     OrganisationType,
     Provenance,
     SuccessorSource,
+    VerificationState,
 )
 from domeinwacht.web.register.importing.portal import claims_domain
 from domeinwacht.web.register.importing.report import ImportError_, RowResult, RowStatus
@@ -455,6 +457,7 @@ def import_orgs(root: Path, *, today: dt.date | None = None, reason: str | None 
             _write_links(records, orgs, successors, report, reason)
             claims, host_domain = _claims(records, successors, report)
             domains = _write_domains(claims, orgs, today, report, reason)
+            _release_unclaimed(claims, records, report, reason)
             _write_hosts(host_domain, domains, report, reason)
             _write_contacts(records, orgs, report, reason)
     except IntegrityError as exc:  # another writer added the same key between our check and our insert
@@ -609,6 +612,47 @@ def _write_domains(
     report.count("domains", "updated", len(changed))
     report.count("domains", "unchanged", unchanged)
     return {d.name: d for d in Domain.objects.filter(name__in=list(claims))}
+
+
+def _release_unclaimed(
+    claims: dict[str, list[_Claim]], records: list[OrgRecord], report: OrgImportReport, reason: str
+) -> None:
+    """Domains an earlier import derived from these files that no web address claims any more (a page on a
+    shared host, like overheid.nl for the CBG; an address the data dropped). A domain nobody has touched since —
+    no tags, contacts, verification or status of its own, only imported hosts — is removed; any other is kept
+    and reported, for a person to decide."""
+    sources = {r.source for r in records}
+    stale = (
+        Domain.objects.select_for_update()
+        .filter(provenance=Provenance.IMPORTED, source__in=sources)
+        .exclude(name__in=list(claims))
+        .select_related("owner")
+    )
+    removed = kept = 0
+    for domain in stale:
+        touched = (
+            domain.status != DomainStatus.ACTIVE
+            or domain.verification_state != VerificationState.UNVERIFIED
+            or domain.tags.exists()
+            or domain.contacts.exists()
+            or domain.hosts.exclude(provenance=Provenance.IMPORTED).exists()
+        )
+        if touched:
+            kept += 1
+            report.problem(
+                domain.source,
+                domain.name,
+                f"no longer claimed by an organisation's own site, but edited since; kept for {domain.owner.slug}",
+            )
+            continue
+        domain._change_reason = f"{reason}: no longer claimed"  # type: ignore[attr-defined]  # simple_history
+        domain.delete()
+        removed += 1
+        report.problem(domain.source, domain.name, "no longer claimed by an organisation's own site; removed")
+    if removed:
+        report.count("domains", "removed", removed)
+    if kept:
+        report.count("domains", "kept unclaimed", kept)
 
 
 def _domain_notes(best: _Claim, claims: list[_Claim]) -> str:
