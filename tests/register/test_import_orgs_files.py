@@ -164,3 +164,11 @@ def test_reimport_leaves_domains_of_other_sources_alone(tmp_path):
     Domain.objects.create(name="uit-een-lijst.nl", owner=owner, provenance="imported", source="import-domains d.csv")
     import_orgs(tmp_path)
     assert Domain.objects.filter(name="uit-een-lijst.nl").exists()
+
+
+def test_a_shared_host_page_given_twice_is_one_warning(tmp_path):
+    portal = "https://www.rijksoverheid.nl/ministeries/ministerie-van-proef"
+    text = ORG.replace("https://www.proef.nl/home", portal).replace("https://loket.proef-digitaal.nl", portal)
+    write(tmp_path, "proef.yaml", text)
+    report = import_orgs(tmp_path)
+    assert [r.value for r in report.rows if "shared host" in r.reason] == [portal]

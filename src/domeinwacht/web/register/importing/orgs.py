@@ -396,6 +396,7 @@ def _claims(
         current = successors.current(record.external_id)
         owner = successors.records[current] if current else record
         names = {_names(record), _names(owner)}
+        warned: set[str] = set()  # the same address as website and as internet address: one warning
         for url, primary in record.urls:
             try:
                 host = hostname_from_url(url)
@@ -404,6 +405,9 @@ def _claims(
                 report.problem(record.source, url, f"website not usable: {exc.reason}")
                 continue
             if not claims_domain(url, domain, [n for group in names for n in group]):
+                if url in warned:
+                    continue
+                warned.add(url)
                 report.problem(
                     record.source,
                     url,
