@@ -130,3 +130,25 @@ def test_lookup_of_an_unknown_domain_is_exit_1_in_text_and_json(tmp_path, fmt):
     done = run(["register", "lookup", "www.example.nl", "--format", fmt], tmp_path)
     assert done.returncode == 1, done.stderr
     assert done.stderr == ""
+
+
+def test_debug_flag_shows_the_traceback_too(tmp_path, exploding_plugin):
+    done = run(["--debug", *exploding_plugin], tmp_path, PYTHONPATH=str(tmp_path))
+    assert "Traceback" in done.stderr
+
+
+def test_an_unknown_org_type_is_one_line_listing_the_valid_ones(tmp_path):
+    line = one_error_line(run(["measure", "--org-type", "gemeenten"], tmp_path))
+    assert "valid: gemeente, provincie, waterschap, ministerie, agentschap, zbo, openbaar-lichaam, other" in line
+
+
+def test_the_old_profile_flag_is_one_line(tmp_path):
+    line = one_error_line(run(["check", "example.nl", "--profile", "ncsc-2.1.1"], tmp_path))
+    assert "unrecognized arguments: --profile" in line
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_an_unreadable_import_is_exit_2_in_text_and_json(tmp_path, fmt):
+    (tmp_path / "latin1.csv").write_bytes("domain,organisation\nfriesland.nl,Fryslân\n".encode("cp1252"))
+    line = one_error_line(run(["register", "import-domains", "latin1.csv", "--format", fmt], tmp_path))
+    assert "not UTF-8 encoded" in line
