@@ -49,7 +49,9 @@ def configure(sub: Any) -> None:
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated scenario")
     parser.add_argument("--limit", type=int, default=0, help="measure only the first N municipalities")
     parser.add_argument("--no-serve", action="store_true", help="stop after the report")
-    parser.add_argument("--port", type=int, default=8000, help="port to serve on")
+    parser.add_argument(
+        "--port", type=int, default=8000, help="port to serve on, 1-65535 (checked before the demo starts)"
+    )
     parser.add_argument("--keep-lab", action="store_true", help="leave the lab up afterwards")
     parser.set_defaults(handler=run)
 
@@ -85,6 +87,8 @@ def run(args: argparse.Namespace) -> int:
     from domeinwacht import config
     from domeinwacht.lab import generate
 
+    if not args.no_serve and not 1 <= args.port <= 65535:  # as `serve` would say, but before the demo runs
+        raise UserError(f"--port {args.port} is not a port number (1-65535)")
     organisations = _organisations(args.organisations)
     work = config.load().data_dir / "demo"
     work.mkdir(parents=True, exist_ok=True)
