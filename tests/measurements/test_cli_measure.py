@@ -146,3 +146,13 @@ def test_an_unknown_org_type_is_one_line_listing_the_valid_ones(no_setup, capsys
     assert "'gemeenten' is not an organisation type" in err
     assert "gemeente, provincie, waterschap, ministerie, agentschap, zbo" in err
     assert not Measurement.objects.exists()
+
+
+def test_report_list_in_json_gives_one_object_per_measurement(fakescan, no_setup, listing, capsys):
+    import json
+
+    main(["measure", "--domains", str(listing), "--name", "listed-run", *FAKE])
+    capsys.readouterr()
+    assert main(["report", "--list", "--format", "json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert (row["name"], row["status"], row["done"], row["targets"]) == ("listed-run", "finished", 2, 2)

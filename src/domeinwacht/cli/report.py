@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     from domeinwacht.web.measurements import report, service
 
     if args.list:
-        return print_measurements()
+        return print_measurements(args.format)
     if args.measurement is None:
         raise UserError("name the measurement to report (`domeinwacht report --list` shows them)")
     try:
@@ -70,20 +70,42 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_measurements() -> int:
-    """One line per stored measurement, newest first: id, name, status, progress, policy, times (Django set up)."""
+def print_measurements(fmt: str = "text") -> int:
+    """The stored measurements, newest first: id, name, status, progress, policy, times (Django set up).
+    ``fmt`` is text (a table), csv or json."""
     from domeinwacht.web.measurements.models import Measurement
 
-    rows = Measurement.objects.order_by("-created_at", "-id")
-    if not rows.exists():
+    rows = [
+        {
+            "id": m.pk,
+            "name": m.name,
+            "status": m.status,
+            "done": m.done_count,
+            "targets": m.target_count,
+            "policy": m.profile,
+            "created": m.created_at.isoformat(),
+            "finished": m.finished_at.isoformat() if m.finished_at else None,
+        }
+        for m in Measurement.objects.order_by("-created_at", "-id").iterator()
+    ]
+    if fmt == "json":
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    if fmt == "csv":
+        import csv
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["id"], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return 0
+    if not rows:
         print("no measurements stored yet (`domeinwacht measure` makes one)")
         return 0
     print(f"{'id':>5}  {'name':<40} {'status':<9} {'done':>13}  {'policy':<14} {'created (UTC)':<17} finished")
-    for m in rows.iterator():
-        done = f"{m.done_count}/{m.target_count}"
-        finished = f"{m.finished_at:%Y-%m-%d %H:%M}" if m.finished_at else "-"
-        print(
-            f"{m.pk:>5}  {m.name:<40} {m.status:<9} {done:>13}  {m.profile:<14} {m.created_at:%Y-%m-%d %H:%M}  "
-            f"{finished}"
-        )
+    for row in rows:
+        done = f"{row['done']}/{row['targets']}"
+        finished = str(row["finished"])[:16].replace("T", " ") if row["finished"] else "-"
+        created = str(row["created"])[:16].replace("T", " ")
+        name, status, policy = row["name"], row["status"], row["policy"]
+        print(f"{row['id']:>5}  {name:<40} {status:<9} {done:>13}  {policy:<14} {created}  {finished}")
     return 0
