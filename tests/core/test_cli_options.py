@@ -92,3 +92,13 @@ def test_config_says_whether_the_secret_key_is_set_never_what_it_is(monkeypatch,
     row = next(r for r in json.loads(capsys.readouterr().out) if r["name"] == "DJANGO_SECRET_KEY")
     assert row["value"] == "set (30 characters)"
     assert "0123456789" not in json.dumps(row)
+
+
+def test_config_still_lists_the_core_settings_when_djangos_cannot_be_read(monkeypatch, capsys):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "domeinwacht.web.settings", None)  # importing it now raises ImportError
+    assert main(["config", "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert "DOMEINWACHT_DATA_DIR" in {row["name"] for row in json.loads(captured.out)}
+    assert "the web application's settings could not be read" in captured.err

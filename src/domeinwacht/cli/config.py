@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 from typing import Any
 
 # A setting whose name holds one of these words is a secret: say whether it is set, never what it is.
@@ -47,7 +48,11 @@ def settings() -> list[dict[str, Any]]:
     from domeinwacht import config
 
     config.load()
-    importlib.import_module("domeinwacht.web.settings")  # Django's settings read theirs through config() too
+    try:  # Django's settings read theirs through config() too
+        importlib.import_module("domeinwacht.web.settings")
+    except Exception as exc:  # a refused setting must not hide the others: list what was read, say what failed
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        print(f"domeinwacht config: the web application's settings could not be read: {first}", file=sys.stderr)
     rows = []
     for name, (default, doc) in sorted(config.documented().items()):
         value = os.environ.get(name)
