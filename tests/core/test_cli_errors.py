@@ -77,6 +77,8 @@ def test_an_unreachable_broker_is_one_line_without_the_password(tmp_path):
     line = one_error_line(done)
     assert "Celery broker is unreachable" in line
     assert "s3cret-pw" not in line
+    listed = run(["report", "--list", "--format", "json"], tmp_path)
+    assert listed.stdout.strip() == "[]"  # checked before planning: no measurement left behind
 
 
 def test_a_port_out_of_range_is_refused_before_serving(tmp_path):

@@ -153,6 +153,19 @@ def _plan(args: argparse.Namespace, backend: str) -> Any:
             raise UserError(str(exc)) from exc
 
 
+def _broker_preflight(backend: str) -> None:
+    """Celery: connect to the broker once before a measurement is planned, so that an unreachable broker is one
+    line (at the CLI boundary) and leaves no measurement behind. Raises kombu's OperationalError."""
+    if backend != "celery":
+        return
+    from kombu.connection import Connection
+
+    from domeinwacht import config
+
+    with Connection(config.load().broker_url, connect_timeout=5) as connection:  # type: ignore[no-untyped-call]
+        connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0.2, interval_max=0.5)
+
+
 def _check_org_type(org_type: str) -> None:
     from domeinwacht.web.register.constants import OrganisationType
 
@@ -190,6 +203,7 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(str(exc)) from exc
     else:
         backend = args.backend or config.load().backend
+        _broker_preflight(backend)
         measurement = _plan(args, backend)
     store = DjangoStore(measurement)
     if args.shard is not None:
