@@ -129,7 +129,7 @@ def ours(
     stats = work / f"{label}-stats.json"
     command = [
         str(PROJECT / ".venv/bin/python"), "-m", "domeinwacht", "measure", "--domains", str(listing),
-        "--lab", "--web", "--mail", "--profile", "nl-ptolu-2025", "--name", label, "--no-progress",
+        "--lab", "--web", "--mail", "--policy", "nl-ptolu-2025", "--name", label, "--no-progress",
         "--stats", str(stats), "--timeout", "60", "--workers", str(workers),
         "--in-flight", str(in_flight),
     ]  # fmt: skip

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 _DOCUMENTED: dict[str, tuple[str, str]] = {}
 
@@ -29,6 +30,20 @@ def documented() -> dict[str, tuple[str, str]]:
     return dict(_DOCUMENTED)
 
 
+def mask_url(value: str) -> str:
+    """``value`` with the password of a URL replaced by ``***`` (``postgres://u:***@db/x``); other text unchanged."""
+    try:
+        parts = urlsplit(value)
+        password = parts.password
+    except ValueError:
+        return value
+    if not password or "@" not in parts.netloc:
+        return value
+    userinfo, host = parts.netloc.rsplit("@", 1)
+    user = userinfo.split(":", 1)[0]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
@@ -39,6 +54,8 @@ class Settings:
     ct_logs: tuple[str, ...] = ()
     resolver_address: str = "127.0.0.1:8053"
     rpki_files: tuple[Path | None, Path | None] = (None, None)
+    debug: bool = False
+    organisations: str = ""
 
 
 def load() -> Settings:
@@ -79,6 +96,12 @@ def load() -> Settings:
             "DOMEINWACHT_RESOLVER_ADDRESS",
             "127.0.0.1:8053",
             "host:port of the embedded validating resolver (`domeinwacht resolver up`); loopback only.",
+        ),
+        debug=config_bool("DOMEINWACHT_DEBUG", False, "Show the traceback of an unexpected CLI error (like --debug)."),
+        organisations=config(
+            "DOMEINWACHT_ORGANISATIONS",
+            "",
+            "Organisation data folder for `domeinwacht demo` (default: ../shared/data/organisaties when present).",
         ),
     )
 

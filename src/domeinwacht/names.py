@@ -40,6 +40,7 @@ __all__ = [
     "MAX_NAME_LENGTH",
     "InvalidName",
     "display_name",
+    "host_or_url",
     "hostname_from_url",
     "is_public_suffix",
     "is_within",
@@ -268,6 +269,18 @@ def hostname_from_url(url: str) -> str:
         return normalise_hostname(raw_host)
     except InvalidName as exc:
         raise InvalidName(exc.reason, url) from None
+
+
+def host_or_url(text: str) -> tuple[str, str]:
+    """A host name typed by a person, or the host of a web address pasted in its place: (host, note). The note is
+    empty for a host name and says which host was used for a web address (``https://www.amsterdam.nl/afval``)."""
+    try:
+        return normalise_hostname(text), ""
+    except InvalidName:
+        if not isinstance(text, str) or ("://" not in text and "/" not in text.strip()):
+            raise
+    host = hostname_from_url(text)
+    return host, f"a web address: its host {host} was used"
 
 
 def is_within(hostname: str, domain: str) -> bool:

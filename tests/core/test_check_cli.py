@@ -18,9 +18,10 @@ def _closed_udp_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.parametrize("fmt", ["text", "json"])
 @pytest.mark.parametrize("bad", ["exa mple.nl", "a..nl", "a" * 64 + ".nl", "ftp://example.nl/path"])
-def test_an_invalid_domain_is_one_line_and_exit_2(bad, capsys):
-    assert main(["check", bad]) == 2
+def test_an_invalid_domain_is_one_line_and_exit_2(bad, fmt, capsys):
+    assert main(["check", bad, "--format", fmt]) == 2
     err = capsys.readouterr().err
     assert err.startswith("domeinwacht: error: ")
     assert err.count("\n") == 1

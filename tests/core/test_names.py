@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from domeinwacht.names import (
     InvalidName,
     display_name,
+    host_or_url,
     hostname_from_url,
     is_public_suffix,
     is_within,
@@ -267,3 +268,28 @@ def test_url_with_a_backslash_is_refused():
 )
 def test_is_within_compares_whole_labels(host, domain, expected):
     assert is_within(host, domain) is expected
+
+
+# --- a host name or a web address in its place (host_or_url) -------------------------------------------------------
+
+
+@given(_valid_name)
+def test_a_host_name_is_taken_as_it_is_without_a_note(name):
+    assert host_or_url(name) == (name, "")
+
+
+@given(_valid_name, st.sampled_from(["http://", "https://", "HTTPS://", ""]), st.sampled_from(["/", "/a/b?c=d", "/#x"]))
+def test_a_web_address_gives_its_host_and_a_note_naming_it(name, scheme, path):
+    host, note = host_or_url(f"{scheme}{name}{path}")
+    assert host == name
+    assert note == f"a web address: its host {name} was used"
+
+
+@given(st.text(max_size=100))
+def test_any_text_gives_a_host_or_a_reason(text):
+    try:
+        host, _ = host_or_url(text)
+    except InvalidName as exc:
+        assert exc.reason
+    else:
+        assert host == normalise_hostname(host)

@@ -27,7 +27,7 @@ def listing(tmp_path):
 
 
 def test_measure_stores_a_finished_measurement(fakescan, no_setup, listing, capsys):
-    assert main(["measure", "--domains", str(listing), "--name", "cli", "--profile", "nl-wdo", *FAKE]) == 0
+    assert main(["measure", "--domains", str(listing), "--name", "cli", "--policy", "nl-wdo", *FAKE]) == 0
     measurement = Measurement.objects.get(name="cli")
     assert measurement.status == Status.FINISHED
     assert sorted(Result.objects.filter(measurement=measurement).values_list("domain", flat=True)) == [
@@ -60,7 +60,7 @@ def test_a_missing_list_is_a_one_line_error(no_setup, tmp_path, capsys):
 
 
 def test_an_unknown_profile_is_a_one_line_error(fakescan, no_setup, listing, capsys):
-    assert main(["measure", "--domains", str(listing), "--profile", "nl-nope", *FAKE]) == 2
+    assert main(["measure", "--domains", str(listing), "--policy", "nl-nope", *FAKE]) == 2
     assert "unknown profile 'nl-nope'" in capsys.readouterr().err
 
 
@@ -71,7 +71,7 @@ def test_resume_without_an_unfinished_measurement_is_a_one_line_error(no_setup, 
 
 def test_measure_needs_a_selection(capsys):
     with pytest.raises(SystemExit) as exit_info:
-        main(["measure", "--profile", "nl-wdo"])
+        main(["measure", "--policy", "nl-wdo"])
     assert exit_info.value.code == 2
 
 
@@ -115,3 +115,44 @@ def test_lab_takes_the_lab_resolver_and_marks_the_data_simulated(fakescan, no_se
     assert measurement.options["scan"]["resolver"] == ["203.0.113.53:53"]
     assert measurement.options["scan"]["allow_non_public"] is True
     assert measurement.selection["simulated"] is True
+
+
+def test_list_shows_the_stored_measurements(fakescan, no_setup, listing, capsys):
+    main(["measure", "--domains", str(listing), "--name", "listed-run", "--policy", "nl-wdo", *FAKE])
+    capsys.readouterr()
+    assert main(["measure", "--list"]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines() if "listed-run" in line)
+    assert "finished" in row and "2/2" in row and "nl-wdo" in row
+
+
+def test_report_list_shows_the_same_table_as_measure_list(fakescan, no_setup, listing, capsys):
+    main(["measure", "--domains", str(listing), "--name", "listed-run", *FAKE])
+    capsys.readouterr()
+    main(["measure", "--list"])
+    by_measure = capsys.readouterr().out
+    assert main(["report", "--list"]) == 0
+    assert capsys.readouterr().out == by_measure
+
+
+def test_list_without_measurements_says_so(no_setup, capsys):
+    assert main(["measure", "--list"]) == 0
+    assert "no measurements stored yet" in capsys.readouterr().out
+
+
+def test_an_unknown_org_type_is_one_line_listing_the_valid_ones(no_setup, capsys):
+    assert main(["measure", "--org-type", "gemeenten"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "'gemeenten' is not an organisation type" in err
+    assert "gemeente, provincie, waterschap, ministerie, agentschap, zbo" in err
+    assert not Measurement.objects.exists()
+
+
+def test_report_list_in_json_gives_one_object_per_measurement(fakescan, no_setup, listing, capsys):
+    import json
+
+    main(["measure", "--domains", str(listing), "--name", "listed-run", *FAKE])
+    capsys.readouterr()
+    assert main(["report", "--list", "--format", "json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert (row["name"], row["status"], row["done"], row["targets"]) == ("listed-run", "finished", 2, 2)

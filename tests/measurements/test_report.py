@@ -106,7 +106,7 @@ def test_cli_report_of_an_unknown_measurement_is_a_one_line_error(no_setup, caps
 
 
 def test_cli_report_under_another_profile_reevaluates_without_rescanning(measurement, no_setup, capsys):
-    assert main(["report", measurement.name, "--format", "json", "--profile", "us-bod-18-01"]) == 0
+    assert main(["report", measurement.name, "--format", "json", "--policy", "us-bod-18-01"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["measurement"]["profile"] == "us-bod-18-01"
     assert data["measurement"]["measured"] == 5

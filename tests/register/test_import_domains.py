@@ -21,8 +21,8 @@ BAD_VALUES = [
     ("a..example.nl", "empty label"),
     ("x" * 64 + ".nl", "at most 63"),
     ("192.0.2.10", "IP address"),
-    ("https://www.example.nl/", "URL"),
-    ("www.example.nl/contact", "path"),
+    ("ftp://www.example.nl/", "not a web address"),
+    ("http://192.0.2.10/contact", "IP address"),
     ("www.example.nl:8443", "port"),
     ("co.uk", "public suffix"),
     ("xn--abc.nl", "not valid IDNA"),
@@ -266,3 +266,73 @@ def test_an_oin_typed_as_a_number_in_a_spreadsheet_is_found(imported, tmp_path):
     workbook.save(path)
     report = import_domains(path)
     assert report.rows[0].status is RowStatus.ACCEPTED, report.rows[0].reason
+
+
+def test_a_web_address_is_accepted_by_its_host_with_a_note(imported, tmp_path):
+    rows = [["domain", "organisation"], ["https://www.nieuw-voorbeeld.nl/afval?wijk=3", "gm0363"]]
+    report = import_domains(write_csv(tmp_path / "d.csv", rows))
+    (row,) = report.rows
+    assert (row.status, row.domain) == (RowStatus.ACCEPTED, "nieuw-voorbeeld.nl")
+    assert row.note == "a web address: its host www.nieuw-voorbeeld.nl was used"
+    assert Host.objects.get(name="www.nieuw-voorbeeld.nl").domain.name == "nieuw-voorbeeld.nl"
+
+
+def test_csv_rows_keep_the_files_own_numbers_with_blank_lines_counted(imported, tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("domain,organisation\n\namsterdam.nl,gm0363\n\n\na..b.nl,gm0363\n", encoding="utf-8")
+    report = import_domains(path)
+    assert [(r.row, r.status) for r in report.rows] == [(3, RowStatus.ACCEPTED), (6, RowStatus.REJECTED)]
+
+
+def test_xlsx_rows_keep_their_sheet_row_numbers(imported, tmp_path):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet["A1"], sheet["B1"] = "domain", "organisation"
+    sheet["A4"], sheet["B4"] = "amsterdam.nl", "gm0363"
+    sheet["A9"], sheet["B9"] = "a..b.nl", "gm0363"
+    path = tmp_path / "gaten.xlsx"
+    workbook.save(path)
+    report = import_domains(path)
+    assert [(r.row, r.status) for r in report.rows] == [(4, RowStatus.ACCEPTED), (9, RowStatus.REJECTED)]
+
+
+@pytest.mark.parametrize("second", ["host", "domein"])
+def test_a_second_domain_column_is_one_clear_error(imported, tmp_path, second):
+    rows = [["domain", "organisation", second], ["amsterdam.nl", "gm0363", "www.amsterdam.nl"]]
+    with pytest.raises(ImportError_, match=f"more than one domain column: 'domain' \\(column 1\\), '{second}'"):
+        import_domains(write_csv(tmp_path / "d.csv", rows))
+    assert not Domain.objects.filter(name="amsterdam.nl", tags__name="x").exists()
+
+
+def test_the_row_cap_stops_the_reading_at_the_first_row_too_many(imported, tmp_path, monkeypatch):
+    monkeypatch.setattr(domain_import, "MAX_ROWS", 5)
+    rows = [["domain", "organisation"]] + [[f"d{i}.nl", "gm0363"] for i in range(1000)]
+    read = []
+    original = domain_import._utf8_lines
+
+    def counted(path):
+        for line in original(path):
+            read.append(line)
+            yield line
+
+    monkeypatch.setattr(domain_import, "_utf8_lines", counted)
+    with pytest.raises(ImportError_, match="more than 5 rows \\(stopped reading at row 7\\)"):
+        import_domains(write_csv(tmp_path / "d.csv", rows))
+    assert len(read) < 20  # the other 990 lines were never read
+    assert not Domain.objects.filter(name="d0.nl").exists()
+
+
+def test_large_imports_report_progress_while_reading(imported, tmp_path, monkeypatch):
+    monkeypatch.setattr(domain_import, "PROGRESS_EVERY", 10)
+    rows = [["domain", "organisation"]] + [[f"voortgang{i}.nl", "gm0363"] for i in range(35)]
+    seen = []
+    import_domains(write_csv(tmp_path / "d.csv", rows), progress=seen.append)
+    assert seen == [10, 20, 30]
+
+
+def test_cli_lists_a_row_with_a_note(imported, tmp_path, capsys, settings):
+    settings.DATA_DIR = tmp_path
+    rows = [["domain", "organisation"], ["https://www.amsterdam.nl/afval", "gm0363"]]
+    assert main(["register", "import-domains", str(write_csv(tmp_path / "d.csv", rows))]) == 0
+    out = capsys.readouterr().out
+    assert "row 2: accepted: 'https://www.amsterdam.nl/afval': unchanged; a web address: its host" in out

@@ -157,3 +157,13 @@ def test_claimed_domain_keeps_its_owner_on_reimport(imported, shared_data):
     report = import_orgs(shared_data / "organisaties" / "gemeenten" / "amsterdam.yaml")
     assert Domain.objects.get(name="amsterdam.nl").owner == other
     assert any("claimed by another organisation" in r.reason for r in report.rows)
+
+
+def test_a_page_on_the_government_directory_makes_nobody_owner_of_overheid_nl(imported):
+    # zbo/cbg and agentschappen list https://organisaties.overheid.nl/woo/… as their website
+    assert not Domain.objects.filter(name="overheid.nl").exists()
+    assert Domain.objects.get(name="cbg-meb.nl").owner.slug == "zbo-cbg"
+
+
+def test_pages_on_the_rijksoverheid_portal_make_no_ministry_its_owner(imported):
+    assert not Domain.objects.filter(name="rijksoverheid.nl").exists()

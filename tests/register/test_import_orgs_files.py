@@ -96,3 +96,79 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_files(
     with django_assert_max_num_queries(60):
         report = import_orgs(tmp_path)
     assert report.counts["organisations"]["created"] == 60
+
+
+def test_a_page_on_a_shared_portal_makes_no_body_owner_of_the_portal_domain(tmp_path):
+    portal = "https://organisaties.overheid.nl/woo/28248840/College_ter_Beoordeling_van_Geneesmiddelen"
+    write(tmp_path, "proef.yaml", ORG.replace("https://loket.proef-digitaal.nl", portal))
+    report = import_orgs(tmp_path)
+    assert not Domain.objects.filter(name="overheid.nl").exists()
+    assert any(r.value == portal and "overheid.nl not claimed" in r.reason for r in report.rows)
+
+
+def test_a_deep_page_on_the_bodys_own_named_domain_still_claims_it(tmp_path):
+    write(tmp_path, "proef.yaml", ORG.replace("https://www.proef.nl/home", "https://www.proef.nl/contact/loket"))
+    import_orgs(tmp_path)
+    assert Domain.objects.get(name="proef.nl").owner.slug == "gemeente-proef"
+
+
+def test_the_start_page_of_a_site_claims_its_domain_whatever_its_name(tmp_path):
+    write(tmp_path, "proef.yaml", ORG.replace("https://loket.proef-digitaal.nl", "https://www.regioloket.nl/nl/"))
+    import_orgs(tmp_path)
+    assert Domain.objects.get(name="regioloket.nl").owner.slug == "gemeente-proef"
+
+
+@pytest.mark.parametrize("website", ["mailto:info@proef.nl", "javascript:alert(1)", "ftp://ftp.proef.nl/"])
+def test_only_an_http_website_is_stored(tmp_path, website):
+    write(tmp_path, "proef.yaml", ORG.replace("https://www.proef.nl/home", website))
+    import_orgs(tmp_path)
+    assert Organisation.objects.get(slug="gemeente-proef").website == ""
+
+
+def test_a_website_without_scheme_is_stored_as_http(tmp_path):
+    write(tmp_path, "proef.yaml", ORG.replace("https://www.proef.nl/home", "www.proef.nl"))
+    import_orgs(tmp_path)
+    assert Organisation.objects.get(slug="gemeente-proef").website == "http://www.proef.nl"
+
+
+def _earlier_import_gave(name, tmp_path):
+    """The register as an import before the shared-host rule left it: ``name`` owned through proef.yaml."""
+    write(tmp_path, "proef.yaml", ORG)
+    import_orgs(tmp_path)
+    owner = Organisation.objects.get(slug="gemeente-proef")
+    return Domain.objects.create(name=name, owner=owner, provenance="imported", source="proef.yaml")
+
+
+def test_reimport_removes_an_untouched_domain_no_site_claims_any_more(tmp_path):
+    _earlier_import_gave("overheid.nl", tmp_path)
+    report = import_orgs(tmp_path)
+    assert not Domain.objects.filter(name="overheid.nl").exists()
+    assert report.counts["domains"]["removed"] == 1
+    assert any(r.value == "overheid.nl" and "removed" in r.reason for r in report.rows)
+
+
+def test_reimport_keeps_an_unclaimed_domain_someone_edited_and_says_so(tmp_path):
+    from domeinwacht.web.register.services import add_tags
+
+    _earlier_import_gave("overheid.nl", tmp_path)
+    add_tags("overheid.nl", ["bekeken"])
+    report = import_orgs(tmp_path)
+    assert Domain.objects.filter(name="overheid.nl").exists()
+    assert any(r.value == "overheid.nl" and "edited since; kept" in r.reason for r in report.rows)
+
+
+def test_reimport_leaves_domains_of_other_sources_alone(tmp_path):
+    write(tmp_path, "proef.yaml", ORG)
+    import_orgs(tmp_path)
+    owner = Organisation.objects.get(slug="gemeente-proef")
+    Domain.objects.create(name="uit-een-lijst.nl", owner=owner, provenance="imported", source="import-domains d.csv")
+    import_orgs(tmp_path)
+    assert Domain.objects.filter(name="uit-een-lijst.nl").exists()
+
+
+def test_a_shared_host_page_given_twice_is_one_warning(tmp_path):
+    portal = "https://www.rijksoverheid.nl/ministeries/ministerie-van-proef"
+    text = ORG.replace("https://www.proef.nl/home", portal).replace("https://loket.proef-digitaal.nl", portal)
+    write(tmp_path, "proef.yaml", text)
+    report = import_orgs(tmp_path)
+    assert [r.value for r in report.rows if "shared host" in r.reason] == [portal]

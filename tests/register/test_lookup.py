@@ -69,9 +69,9 @@ def test_cli_json_of_an_unknown_name_equals_the_api_404_body(imported, capsys):
 
 
 def test_api_lookup_of_a_malformed_name_is_a_400_with_the_reason(imported):
-    response = api_lookup("https://www.amsterdam.nl/")
+    response = api_lookup("ftp://www.amsterdam.nl/")
     assert response.status_code == 400
-    assert "URL" in response.json()["detail"]
+    assert "is not a web address" in response.json()["detail"]
 
 
 def test_api_lookup_without_host_is_a_400(imported):
@@ -117,3 +117,24 @@ def test_idn_lookup_shows_the_u_label():
 
 def test_candidate_names_are_longest_first_and_stop_at_two_labels():
     assert candidate_names("a.b.example.nl") == ["a.b.example.nl", "b.example.nl", "example.nl", "nl"][:3]
+
+
+def test_a_web_address_is_looked_up_by_its_host_with_a_note(imported):
+    status, body = lookup_payload("https://www.amsterdam.nl/afval/containers?wijk=3")
+    assert status == 200
+    assert body["host"] == "www.amsterdam.nl"
+    assert body["note"] == "a web address: its host www.amsterdam.nl was used"
+    assert body["organisation"]["slug"] == "gemeente-amsterdam"
+
+
+def test_cli_text_lookup_of_a_web_address_shows_the_note(imported, capsys):
+    code, out = cli(capsys, "lookup", "https://www.amsterdam.nl/afval")
+    assert code == 0
+    assert "note: a web address: its host www.amsterdam.nl was used" in out
+    assert "Gemeente Amsterdam" in out
+
+
+def test_the_government_directory_host_is_nobodys(imported):
+    status, body = lookup_payload("organisaties.overheid.nl")
+    assert status == 404
+    assert body["error"] == "not_found"

@@ -13,12 +13,24 @@ def add_scan_arguments(parser: argparse.ArgumentParser, *, timeout: float) -> No
     """--web/--mail, resolver, trust anchor, CA, RPKI data, DKIM selectors, address guard, --lab, --timeout."""
     parser.add_argument("--web", action="store_true", help="web checks (default: web and mail)")
     parser.add_argument("--mail", action="store_true", help="mail checks (default: web and mail)")
-    parser.add_argument("--resolver", action="append", metavar="ADDR[:PORT]", default=[])
+    parser.add_argument(
+        "--resolver",
+        action="append",
+        metavar="ADDR[:PORT]",
+        default=[],
+        help="recursive resolver to ask (repeatable; default: the system resolver)",
+    )
     parser.add_argument("--trust-anchor", type=Path, metavar="FILE", help="DNSSEC trust anchor (DS/DNSKEY records)")
     parser.add_argument("--ca-file", type=Path, metavar="PEM", help="trusted root certificates")
     parser.add_argument("--vrp-file", type=Path, metavar="JSON", help="RPKI VRP export")
     parser.add_argument("--pfx2as-file", type=Path, metavar="FILE", help="prefix-to-origin table")
-    parser.add_argument("--dkim-selector", action="append", default=[], metavar="SELECTOR")
+    parser.add_argument(
+        "--dkim-selector",
+        action="append",
+        default=[],
+        metavar="SELECTOR",
+        help="DKIM selector to look up besides the common ones (repeatable)",
+    )
     parser.add_argument(
         "--allow-non-public",
         action="store_true",

@@ -51,8 +51,13 @@ def configure(sub: Any) -> None:
         description="Measure one or more domains against the standards and print each verdict with "
         "evidence and remedy. Exit 0 when the checks ran, whatever the verdicts.",
     )
-    parser.add_argument("domains", nargs="+", metavar="DOMAIN")
-    parser.add_argument("--profile", choices=TLS_PROFILES, default="ncsc-2025-05")
+    parser.add_argument("domains", nargs="+", metavar="DOMAIN", help="domain names to measure")
+    parser.add_argument(
+        "--tls-profile",
+        choices=TLS_PROFILES,
+        default="ncsc-2025-05",
+        help="the NCSC TLS guidelines to judge TLS by (default ncsc-2025-05; not the policy profile of `measure`)",
+    )
     parser.add_argument(
         "--dmarc",
         choices=("rfc7489", "dmarcbis"),
@@ -66,7 +71,7 @@ def configure(sub: Any) -> None:
         help="look only at the domain and www (default: first find hosts under it with AXFR, NSEC walking, "
         "a short wordlist and certificate SANs, so the hygiene checks cover them too)",
     )
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
     parser.set_defaults(handler=run)
 
 
@@ -88,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     targets = _targets(args.domains)
     from domeinwacht.discovery.run import CHEAP
 
-    options = scan_options(args, profile=args.profile, discover=() if args.no_discover else CHEAP)
+    options = scan_options(args, profile=args.tls_profile, discover=() if args.no_discover else CHEAP)
     chosen = set(groups(args))
     reports = asyncio.run(_check_all(targets, options, chosen, args.dmarc, skip_preflight=args.skip_preflight))
     signal = next((r["run_signal"] for r in reports if r.get("run_signal")), None)

@@ -44,21 +44,25 @@ def configure(sub: Any) -> None:
         help="organisation data folder (one YAML per body); default $DOMEINWACHT_ORGANISATIONS or "
         "../shared/data/organisaties when present",
     )
-    parser.add_argument("--profile", default="nl-ptolu-2025", help="policy profile of the measurement")
+    parser.add_argument("--policy", default="nl-ptolu-2025", help="policy profile of the measurement")
     parser.add_argument("--rtt-ms", type=int, default=0, help="round-trip delay to add on the lab's wire")
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated scenario")
     parser.add_argument("--limit", type=int, default=0, help="measure only the first N municipalities")
     parser.add_argument("--no-serve", action="store_true", help="stop after the report")
-    parser.add_argument("--port", type=int, default=8000, help="port to serve on")
+    parser.add_argument(
+        "--port", type=int, default=8000, help="port to serve on, 1-65535 (checked before the demo starts)"
+    )
     parser.add_argument("--keep-lab", action="store_true", help="leave the lab up afterwards")
     parser.set_defaults(handler=run)
 
 
 def _organisations(given: Path | None) -> Path:
+    from domeinwacht import config
+
     candidates = [given] if given else []
     if not given:
-        if os.environ.get("DOMEINWACHT_ORGANISATIONS"):
-            candidates.append(Path(os.environ["DOMEINWACHT_ORGANISATIONS"]))
+        if config.load().organisations:
+            candidates.append(Path(config.load().organisations))
         candidates.append(Path.cwd().parent / "shared" / "data" / "organisaties")
     for path in candidates:
         if path and path.is_dir():
@@ -83,6 +87,8 @@ def run(args: argparse.Namespace) -> int:
     from domeinwacht import config
     from domeinwacht.lab import generate
 
+    if not args.no_serve and not 1 <= args.port <= 65535:  # as `serve` would say, but before the demo runs
+        raise UserError(f"--port {args.port} is not a port number (1-65535)")
     organisations = _organisations(args.organisations)
     work = config.load().data_dir / "demo"
     work.mkdir(parents=True, exist_ok=True)
@@ -106,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
         _call(["register", "import-domains", str(domains_csv)])
         print(f"{count} municipalities have a lab domain")
 
-        _step(4, f"Measure {count} lab domains, web and mail, profile {args.profile}; then the report")
+        _step(4, f"Measure {count} lab domains, web and mail, profile {args.policy}; then the report")
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         name = f"demo-{stamp}"
         reports = work / "reports"
@@ -115,8 +121,8 @@ def run(args: argparse.Namespace) -> int:
                 "measure",
                 "--domains",
                 str(domains_txt),
-                "--profile",
-                args.profile,
+                "--policy",
+                args.policy,
                 "--name",
                 name,
                 "--lab",

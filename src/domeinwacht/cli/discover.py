@@ -45,7 +45,13 @@ def configure(sub: Any) -> None:
     parser.add_argument("--ct-log", action="append", default=[], metavar="URL", help="RFC 6962 log base URL")
     parser.add_argument("--ct-dump", type=Path, action="append", default=[], metavar="FILE",
                         help="CT search export (crt.sh JSON, or one name per line)")  # fmt: skip
-    parser.add_argument("--resolver", action="append", metavar="ADDR[:PORT]", default=[])
+    parser.add_argument(
+        "--resolver",
+        action="append",
+        metavar="ADDR[:PORT]",
+        default=[],
+        help="recursive resolver to ask (repeatable; default: the system resolver)",
+    )
     parser.add_argument("--ca-file", type=Path, metavar="PEM", help="trusted root certificates")
     parser.add_argument(
         "--allow-non-public",
@@ -57,7 +63,7 @@ def configure(sub: Any) -> None:
         "--skip-preflight", action="store_true", help="discover without verifying the resolver first (docs/DNSSEC.md)"
     )
     parser.add_argument("--no-store", action="store_true", help="do not record found hosts in the register")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
     parser.set_defaults(handler=run)
 
 

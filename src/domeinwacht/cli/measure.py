@@ -1,7 +1,7 @@
 """`domeinwacht measure`: plan and run a measurement over many domains, or resume one that was interrupted.
 
-    domeinwacht measure --org-type gemeente --profile nl-ptolu-2025 --name 2026-H2 --lab
-    domeinwacht measure --domains list.txt --profile internetnl --backend celery
+    domeinwacht measure --org-type gemeente --policy nl-ptolu-2025 --name 2026-H2 --lab
+    domeinwacht measure --domains list.txt --policy internetnl --backend celery
     domeinwacht measure --resume 2026-H2
 
 Results are committed in batches while the run goes on; a run killed half-way (even with SIGKILL) is finished by
@@ -34,7 +34,12 @@ def configure(sub: Any) -> None:
         "Interrupted runs are finished with --resume.",
     )
     what = parser.add_mutually_exclusive_group(required=True)
-    what.add_argument("--org-type", metavar="TYPE", help="every domain of the register's organisations of TYPE")
+    what.add_argument(
+        "--org-type",
+        metavar="TYPE",
+        help="every domain of the register's organisations of TYPE (gemeente, provincie, waterschap, ministerie, "
+        "agentschap, zbo, openbaar-lichaam, other)",
+    )
     what.add_argument("--domains", type=Path, metavar="FILE", help="a list of domains, one per line")
     what.add_argument(
         "--resume",
@@ -43,7 +48,8 @@ def configure(sub: Any) -> None:
         metavar="MEASUREMENT",
         help="finish an interrupted measurement (name or id; default: the latest unfinished one)",
     )
-    parser.add_argument("--profile", default="nl-ptolu-2025", help=f"policy profile ({', '.join(PROFILES)})")
+    what.add_argument("--list", action="store_true", help="list the stored measurements and stop")
+    parser.add_argument("--policy", default="nl-ptolu-2025", help=f"policy profile ({', '.join(PROFILES)})")
     parser.add_argument("--name", help="name of the measurement (default: derived from selection and time)")
     parser.add_argument("--backend", choices=("local", "celery"), help="where to run (default: DOMEINWACHT_BACKEND)")
     parser.add_argument("--queue", default="domeinwacht", help="Celery queue the workers consume")
@@ -113,9 +119,10 @@ def _plan(args: argparse.Namespace, backend: str) -> Any:
     )
     with contextlib.ExitStack() as stack:
         if args.org_type:
+            _check_org_type(args.org_type)
             targets = selection.from_org_type(args.org_type)
             chosen: dict[str, Any] = {"org_type": args.org_type}
-            name = args.name or f"{args.org_type}-{args.profile}-{stamp}"
+            name = args.name or f"{args.org_type}-{args.policy}-{stamp}"
         else:
             try:
                 handle = stack.enter_context(args.domains.open(encoding="utf-8"))
@@ -123,14 +130,14 @@ def _plan(args: argparse.Namespace, backend: str) -> Any:
                 raise UserError(f"--domains {args.domains}: {exc.strerror or exc}") from exc
             targets = selection.from_names(read_domains(handle))
             chosen = {"domains_file": str(args.domains)}
-            name = args.name or f"{args.domains.stem}-{args.profile}-{stamp}"
+            name = args.name or f"{args.domains.stem}-{args.policy}-{stamp}"
         if args.lab:
             chosen["simulated"] = True  # lab targets: every report says so
         options = preflight_options(options, skip=args.skip_preflight)  # the inputs are fine: now the resolver
         try:
             return service.create_measurement(
                 name=name,
-                profile=args.profile,
+                profile=args.policy,
                 targets=targets,
                 options=options,
                 settings=settings,
@@ -146,11 +153,36 @@ def _plan(args: argparse.Namespace, backend: str) -> Any:
             raise UserError(str(exc)) from exc
 
 
+def _broker_preflight(backend: str) -> None:
+    """Celery: connect to the broker once before a measurement is planned, so that an unreachable broker is one
+    line (at the CLI boundary) and leaves no measurement behind. Raises kombu's OperationalError."""
+    if backend != "celery":
+        return
+    from kombu.connection import Connection
+
+    from domeinwacht import config
+
+    with Connection(config.load().broker_url, connect_timeout=5) as connection:  # type: ignore[no-untyped-call]
+        connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0.2, interval_max=0.5)
+
+
+def _check_org_type(org_type: str) -> None:
+    from domeinwacht.web.register.constants import OrganisationType
+
+    if org_type not in OrganisationType.values:
+        valid = ", ".join(OrganisationType.values)
+        raise UserError(f"--org-type {org_type!r} is not an organisation type; valid: {valid}")
+
+
 def run(args: argparse.Namespace) -> int:
     from domeinwacht import config
     from domeinwacht.web.django_setup import setup
 
     setup()
+    if args.list:
+        from domeinwacht.cli.report import print_measurements
+
+        return print_measurements()
     from domeinwacht.scan.backends.local import LocalRunError
     from domeinwacht.web.measurements import service
     from domeinwacht.web.measurements.backends import get_backend
@@ -171,6 +203,7 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(str(exc)) from exc
     else:
         backend = args.backend or config.load().backend
+        _broker_preflight(backend)
         measurement = _plan(args, backend)
     store = DjangoStore(measurement)
     if args.shard is not None:

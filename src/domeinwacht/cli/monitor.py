@@ -43,7 +43,7 @@ def configure(sub: Any) -> None:
     derive.add_argument("--open-after", type=_positive, help="failing measurements before a finding opens")
     derive.add_argument("--close-after", type=_positive, help="passing measurements before a finding is fixed")
     derive.add_argument("--no-alerts", action="store_true", help="update the findings only, queue no alert")
-    derive.add_argument("--format", choices=("text", "json"), default="text")
+    derive.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
     derive.set_defaults(handler=run_derive)
     send = actions.add_parser(
         "send",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from domeinwacht.names import InvalidName, display_name, normalise_hostname
+from domeinwacht.names import InvalidName, display_name, host_or_url
 from domeinwacht.web.register.models import Domain, Host, Organisation
 
 
@@ -57,22 +57,26 @@ def domain_payload(domain: Domain) -> dict[str, Any]:
 
 def lookup_payload(text: str) -> tuple[int, dict[str, Any]]:
     """(HTTP status, body) for a lookup of ``text``: 200 with owner and domain, 404 when the name is not a known
-    government domain, 400 when it is not a host name at all."""
+    government domain, 400 when it is not a host name at all. A web address is looked up by its host, and the body
+    then has a ``note`` saying so."""
     try:
-        host = normalise_hostname(text)
+        host, note = host_or_url(text)
     except InvalidName as exc:
         return 400, {"error": "invalid_host", "detail": exc.reason, "host": text}
+    noted = {"note": note} if note else {}
     domain = find_domain(host)
     if domain is None:
         return 404, {
             "error": "not_found",
             "detail": f"{display_name(host)} is not under a known government domain",
             "host": host,
+            **noted,
         }
     return 200, {
         "host": host,
         "host_display": display_name(host),
         "host_registered": Host.objects.filter(name=host).exists(),
+        **noted,
         "domain": domain_payload(domain),
         "organisation": organisation_payload(domain.owner),
     }

@@ -90,6 +90,7 @@ class LookupSerializer(serializers.Serializer[Any]):
     host = serializers.CharField()
     host_display = serializers.CharField()
     host_registered = serializers.BooleanField()
+    note = serializers.CharField(required=False, help_text="present when a web address was given: its host was used")
     domain = LookupDomainSerializer()
     organisation = LookupOrganisationSerializer()
 
@@ -98,3 +99,4 @@ class LookupErrorSerializer(serializers.Serializer[Any]):
     error = serializers.CharField()
     detail = serializers.CharField()
     host = serializers.CharField()
+    note = serializers.CharField(required=False, help_text="present when a web address was given: its host was used")

@@ -20,7 +20,14 @@ from domeinwacht.web.register.models import Domain, Organisation
 
 
 @extend_schema(
-    parameters=[OpenApiParameter("host", OpenApiTypes.STR, required=True, description="e.g. www.amsterdam.nl")],
+    parameters=[
+        OpenApiParameter(
+            "host",
+            OpenApiTypes.STR,
+            required=True,
+            description="a host name (www.amsterdam.nl) or a web address (its host is used)",
+        )
+    ],
     responses={200: LookupSerializer, 400: LookupErrorSerializer, 404: LookupErrorSerializer},
 )
 @api_view(["GET"])

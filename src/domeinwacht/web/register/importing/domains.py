@@ -2,24 +2,27 @@
 
 Columns (header row required, names case-insensitive, Dutch or English):
 - ``domain`` (or ``domein``, ``name``, ``host``): a domain or host name; a host is reduced to its registered domain
-  and kept as a host.
+  and kept as a host. A web address (``https://www.amsterdam.nl/afval``) is accepted: its host is used, with a note.
+  Two such columns are an error.
 - ``organisation`` (or ``organisatie``, ``owner``, ``eigenaar``, ``organisation_id``): the owner, given as slug,
   source key (``org:gemeente-amsterdam``), TOOI URI, organisation code (``gm0363``), OIN or exact name.
 - ``tags`` (optional): words separated by commas, semicolons, bars or spaces.
 
-Every row gets a result: accepted (created, updated or unchanged), duplicate (the domain is earlier in the file) or
-rejected with the reason. Bad rows never cost good rows. The whole file is written in one transaction (a crash
-writes nothing), and importing the same file again changes nothing.
+Rows are numbered as in the file (the header is row 1, blank lines count; XLSX: the sheet's row numbers). The
+file is read as a stream and at most ``MAX_ROWS`` data rows are read. Every row gets a result: accepted (created,
+updated or unchanged), duplicate (the domain is earlier in the file) or rejected with the reason. Bad rows never
+cost good rows. The whole file is written in one transaction (a crash writes nothing), and importing the same file
+again changes nothing.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
+import itertools
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +31,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
-from domeinwacht.names import InvalidName, normalise_hostname, registered_domain
+from domeinwacht.names import InvalidName, host_or_url, registered_domain
 from domeinwacht.web.register.constants import Provenance
 from domeinwacht.web.register.importing.report import ImportError_, RowResult, RowStatus
 from domeinwacht.web.register.models import Domain, Host, Organisation, Tag
@@ -94,66 +97,100 @@ class DomainImportReport:
 
 # --- reading -------------------------------------------------------------------------------------------------------
 
+PROGRESS_EVERY = 10_000  # rows between two calls of an import's progress callback
 
-def read_table(path: Path) -> list[list[str]]:
-    """The rows of a CSV or XLSX file as text cells; raises ImportError_ with one clear line when unreadable."""
+Progress = Callable[[int], None]
+
+
+def read_rows(path: Path, progress: Progress | None = None) -> Iterator[tuple[int, list[str]]]:
+    """The non-blank rows of a CSV or XLSX file as (row number in the file, text cells), read as a stream.
+
+    Row numbers are the file's own: the header is row 1 and blank lines count (a CSV record with a quoted line
+    break is one row, as in a spreadsheet; an XLSX row is its sheet row). More than ``MAX_ROWS`` data rows stop the
+    reading there, so memory stays bounded. An unreadable file raises ImportError_ with one clear line.
+    """
     if not path.is_file():
         raise ImportError_(f"{path} does not exist or is not a file")
     if path.stat().st_size > MAX_FILE_BYTES:
         raise ImportError_(f"{path} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
-    data = path.read_bytes()
-    is_zip = data[:4] == b"PK\x03\x04"
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    is_zip = head[:4] == b"PK\x03\x04"
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm"} or is_zip:
         if not is_zip:
             raise ImportError_(f"{path} is not an XLSX workbook (not a zip container); save it as .xlsx or .csv")
-        return _read_xlsx(path, data)
-    if suffix == ".xls" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        rows = _read_xlsx(path)
+    elif suffix == ".xls" or head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise ImportError_(f"{path} is an old Excel (.xls) file; save it as .xlsx or as UTF-8 .csv")
-    return _read_csv(path, data)
-
-
-def _read_csv(path: Path, data: bytes) -> list[list[str]]:
-    if b"\x00" in data[:4096]:
-        hint = " (it looks like UTF-16; save it as UTF-8)" if data[:2] in {b"\xff\xfe", b"\xfe\xff"} else ""
-        raise ImportError_(f"{path} is not a text CSV file{hint}")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportError_(
-            f"{path} is not UTF-8 encoded (byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as UTF-8 CSV"
-        ) from None
-    if not text.strip():
+    else:
+        rows = _read_csv(path, head)
+    count = 0
+    for number, cells in rows:
+        if not any(c.strip() for c in cells):
+            continue
+        count += 1
+        if count > MAX_ROWS + 1:  # the header and MAX_ROWS data rows
+            raise ImportError_(f"{path} has more than {MAX_ROWS} rows (stopped reading at row {number})")
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(count)
+        yield number, cells
+    if count == 0:
         raise ImportError_(f"{path} is empty")
+
+
+def read_table(path: Path) -> list[list[str]]:
+    """The non-blank rows of ``path`` as text cells (small files; the importer streams with read_rows)."""
+    return [cells for _, cells in read_rows(path)]
+
+
+def _utf8_lines(path: Path) -> Iterator[str]:
+    """The lines of ``path`` decoded as UTF-8 (BOM dropped), one at a time; a bad byte is one clear error."""
+    offset = 0
+    with path.open("rb") as fh:
+        for raw in fh:
+            line = raw[3:] if offset == 0 and raw.startswith(b"\xef\xbb\xbf") else raw
+            try:
+                yield line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                at = offset + (len(raw) - len(line)) + exc.start
+                raise ImportError_(
+                    f"{path} is not UTF-8 encoded (byte 0x{line[exc.start]:02x} at offset {at}); save it as UTF-8 CSV"
+                ) from None
+            offset += len(raw)
+
+
+def _read_csv(path: Path, head: bytes) -> Iterator[tuple[int, list[str]]]:
+    if b"\x00" in head:
+        hint = " (it looks like UTF-16; save it as UTF-8)" if head[:2] in {b"\xff\xfe", b"\xfe\xff"} else ""
+        raise ImportError_(f"{path} is not a text CSV file{hint}")
+    lines = _utf8_lines(path)
+    first = next(lines, "")
     # The header row decides the separator (Dutch spreadsheets write ';'); quoting stays standard CSV.
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=lambda d: (first_line.count(d), d == ","))
+    delimiter = max(",;\t", key=lambda d: (first.count(d), d == ","))
     try:
-        rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        return [row for row in rows if any(c.strip() for c in row)]
+        reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter)
+        yield from enumerate(reader, start=1)  # a blank line is a record of no cells: counted, as in a spreadsheet
     except csv.Error as exc:
         raise ImportError_(f"{path} is not a valid CSV file: {exc}") from None
 
 
-def _read_xlsx(path: Path, data: bytes) -> list[list[str]]:
+def _read_xlsx(path: Path) -> Iterator[tuple[int, list[str]]]:
     import openpyxl
 
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ImportError_(f"{path} is not a readable XLSX workbook: {exc}") from None
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for count, values in enumerate(sheet.iter_rows(values_only=True)):
-            if count > MAX_ROWS:
-                raise ImportError_(f"{path} has more than {MAX_ROWS} rows")
-            cells = [_xlsx_cell(v) for v in values]
-            if any(c.strip() for c in cells):
-                rows.append(cells)
-        return rows
-    finally:
-        workbook.close()
+    with path.open("rb") as fh:  # a file, not a name: openpyxl would judge a name by its suffix
+        try:
+            workbook = openpyxl.load_workbook(fh, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+            raise ImportError_(f"{path} is not a readable XLSX workbook: {exc}") from None
+        try:
+            sheet = workbook.worksheets[0]
+            for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+                yield number, [_xlsx_cell(v) for v in values]
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+            raise ImportError_(f"{path} is not a readable XLSX workbook: {exc}") from None
+        finally:
+            workbook.close()
 
 
 def _xlsx_cell(value: object) -> str:
@@ -164,12 +201,14 @@ def _xlsx_cell(value: object) -> str:
     return str(value)
 
 
-def _column(header: Sequence[str], names: Sequence[str]) -> int | None:
+def _column(path: Path, header: Sequence[str], names: Sequence[str], what: str) -> int | None:
+    """The index of the one column named like ``names``; two such columns are an error (which one is meant?)."""
     wanted = [h.strip().lower().replace(" ", "_") for h in header]
-    for name in names:
-        if name in wanted:
-            return wanted.index(name)
-    return None
+    found = [i for i, h in enumerate(wanted) if h in names]
+    if len(found) > 1:
+        columns = ", ".join(f"{header[i].strip()!r} (column {i + 1})" for i in found)
+        raise ImportError_(f"{path}: more than one {what} column: {columns}; keep one")
+    return found[0] if found else None
 
 
 # --- organisations -------------------------------------------------------------------------------------------------
@@ -215,25 +254,24 @@ class _Row:
     host: str | None
     owner: Organisation
     tags: tuple[str, ...]
-
-
-def _rows(table: list[list[str]], path: Path) -> Iterator[tuple[int, list[str]]]:
-    if len(table) - 1 > MAX_ROWS:
-        raise ImportError_(f"{path} has more than {MAX_ROWS} rows")
-    yield from enumerate(table[1:], start=2)
+    note: str = ""
 
 
 def import_domains(
-    path: Path, *, provenance: str = Provenance.IMPORTED, today: dt.date | None = None, reason: str | None = None
+    path: Path,
+    *,
+    provenance: str = Provenance.IMPORTED,
+    today: dt.date | None = None,
+    reason: str | None = None,
+    progress: Progress | None = None,
 ) -> DomainImportReport:
-    """Import the domain list at ``path``; see the module docstring. Raises ImportError_ for an unusable file."""
-    table = read_table(path)
-    if not table:
-        raise ImportError_(f"{path} holds no rows")
-    header = table[0]
-    domain_col = _column(header, _DOMAIN_HEADERS)
-    org_col = _column(header, _ORG_HEADERS)
-    tag_col = _column(header, _TAG_HEADERS)
+    """Import the domain list at ``path``; see the module docstring. Raises ImportError_ for an unusable file.
+    ``progress`` is called with the number of rows read every ``PROGRESS_EVERY`` rows."""
+    rows = read_rows(path, progress)
+    _, header = next(rows)
+    domain_col = _column(path, header, _DOMAIN_HEADERS, "domain")
+    org_col = _column(path, header, _ORG_HEADERS, "organisation")
+    tag_col = _column(path, header, _TAG_HEADERS, "tags")
     if domain_col is None or org_col is None:
         raise ImportError_(
             f"{path}: the first row must name the columns; need 'domain' and 'organisation' (found: "
@@ -245,7 +283,7 @@ def import_domains(
     index = OrganisationIndex()
     seen: dict[str, int] = {}
     good: list[_Row] = []
-    for number, cells in _rows(table, path):
+    for number, cells in rows:
 
         def cell(col: int | None, cells: list[str] = cells) -> str:
             return cells[col].strip()[:MAX_CELL] if col is not None and col < len(cells) else ""
@@ -254,7 +292,7 @@ def import_domains(
         try:
             if not value:
                 raise ValueError("no domain given")
-            host = normalise_hostname(value)
+            host, note = host_or_url(value)
             domain = registered_domain(host)
             owner_text = cell(org_col)
             if not owner_text:
@@ -273,7 +311,7 @@ def import_domains(
             )
             continue
         seen[domain] = number
-        good.append(_Row(number, value, domain, host if host != domain else None, owner, tags))
+        good.append(_Row(number, value, domain, host if host != domain else None, owner, tags, note))
     try:
         with transaction.atomic():
             results = _apply(good, provenance, today, reason)
@@ -325,6 +363,7 @@ def _apply(rows: list[_Row], provenance: str, today: dt.date, reason: str) -> li
                     RowStatus.REJECTED,
                     f"{row.domain} is registered to {domain.owner.name} ({domain.owner.slug}), not {row.owner.slug}",
                     row.domain,
+                    note=row.note,
                 )
             )
         else:
@@ -340,7 +379,7 @@ def _apply(rows: list[_Row], provenance: str, today: dt.date, reason: str) -> li
     if touched:
         Domain.objects.filter(pk__in=touched).update(updated=now)
     for row, action in accepted:
-        results.append(RowResult(row.number, row.value, RowStatus.ACCEPTED, "", row.domain, action))
+        results.append(RowResult(row.number, row.value, RowStatus.ACCEPTED, "", row.domain, action, row.note))
     return results
 
 

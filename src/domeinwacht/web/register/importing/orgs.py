@@ -43,10 +43,13 @@ from domeinwacht.web.register.constants import (
     SOURCE_TYPE_MAP,
     ContactRole,
     ContactSource,
+    DomainStatus,
     OrganisationType,
     Provenance,
     SuccessorSource,
+    VerificationState,
 )
+from domeinwacht.web.register.importing.portal import claims_domain
 from domeinwacht.web.register.importing.report import ImportError_, RowResult, RowStatus
 from domeinwacht.web.register.models import Contact, Domain, Host, Organisation
 from domeinwacht.web.register.validators import KVK_RE, OIN_RE, TOOI_PREFIX
@@ -161,6 +164,17 @@ def _population(value: Any) -> int | None:
     return int(text) if text.isdigit() else None
 
 
+def _website(text: str) -> str:
+    """The website to store: an http(s) address only (a missing scheme means http), else nothing. An address that
+    is not a web address (``mailto:``, ``javascript:``, an IP literal) is reported by the domain derivation."""
+    try:
+        hostname_from_url(text)
+    except InvalidName:
+        return ""
+    address = text if "://" in text else "http://" + text.lstrip("/")
+    return address if len(address) <= 500 else ""
+
+
 def _slug_for(external_id: str, name: str) -> str:
     base = external_id.split(":", 1)[-1] if external_id else name
     return slugify(base)[:120] or "organisation"
@@ -216,7 +230,7 @@ def read_record(path: Path, root: Path) -> OrgRecord:
         successor_external_id=_text(data.get("successor_id")) or None,
         parent_external_id=_text(data.get("parent_id")) or None,
         population=_population(geography.get("aantal_inwoners")),
-        website=_text(contact.get("website"))[:500],
+        website=_website(_text(contact.get("website"))),
         urls=tuple(dict.fromkeys(urls)),
         emails=tuple(dict.fromkeys(e.lower() for e in emails if e)),
         places=tuple(_text(p) for p in places if _text(p)),
@@ -381,6 +395,8 @@ def _claims(
     for record in records:
         current = successors.current(record.external_id)
         owner = successors.records[current] if current else record
+        names = {_names(record), _names(owner)}
+        warned: set[str] = set()  # the same address as website and as internet address: one warning
         for url, primary in record.urls:
             try:
                 host = hostname_from_url(url)
@@ -388,9 +404,24 @@ def _claims(
             except InvalidName as exc:
                 report.problem(record.source, url, f"website not usable: {exc.reason}")
                 continue
+            if not claims_domain(url, domain, [n for group in names for n in group]):
+                if url in warned:
+                    continue
+                warned.add(url)
+                report.problem(
+                    record.source,
+                    url,
+                    f"a page on a shared host, not the organisation's own site: {domain} not claimed",
+                )
+                continue
             by_domain[domain].append(_Claim(record, owner, host, primary))
             host_domain[host] = domain
     return by_domain, host_domain
+
+
+def _names(record: OrgRecord) -> tuple[str, ...]:
+    """What a body is called: its key, name, abbreviation and organisation code."""
+    return (record.external_id.split(":", 1)[-1], record.name, record.abbreviation, record.organisatiecode)
 
 
 # --- writing -------------------------------------------------------------------------------------------------------
@@ -430,6 +461,7 @@ def import_orgs(root: Path, *, today: dt.date | None = None, reason: str | None 
             _write_links(records, orgs, successors, report, reason)
             claims, host_domain = _claims(records, successors, report)
             domains = _write_domains(claims, orgs, today, report, reason)
+            _release_unclaimed(claims, records, report, reason)
             _write_hosts(host_domain, domains, report, reason)
             _write_contacts(records, orgs, report, reason)
     except IntegrityError as exc:  # another writer added the same key between our check and our insert
@@ -584,6 +616,47 @@ def _write_domains(
     report.count("domains", "updated", len(changed))
     report.count("domains", "unchanged", unchanged)
     return {d.name: d for d in Domain.objects.filter(name__in=list(claims))}
+
+
+def _release_unclaimed(
+    claims: dict[str, list[_Claim]], records: list[OrgRecord], report: OrgImportReport, reason: str
+) -> None:
+    """Domains an earlier import derived from these files that no web address claims any more (a page on a
+    shared host, like overheid.nl for the CBG; an address the data dropped). A domain nobody has touched since —
+    no tags, contacts, verification or status of its own, only imported hosts — is removed; any other is kept
+    and reported, for a person to decide."""
+    sources = {r.source for r in records}
+    stale = (
+        Domain.objects.select_for_update()
+        .filter(provenance=Provenance.IMPORTED, source__in=sources)
+        .exclude(name__in=list(claims))
+        .select_related("owner")
+    )
+    removed = kept = 0
+    for domain in stale:
+        touched = (
+            domain.status != DomainStatus.ACTIVE
+            or domain.verification_state != VerificationState.UNVERIFIED
+            or domain.tags.exists()
+            or domain.contacts.exists()
+            or domain.hosts.exclude(provenance=Provenance.IMPORTED).exists()
+        )
+        if touched:
+            kept += 1
+            report.problem(
+                domain.source,
+                domain.name,
+                f"no longer claimed by an organisation's own site, but edited since; kept for {domain.owner.slug}",
+            )
+            continue
+        domain._change_reason = f"{reason}: no longer claimed"  # type: ignore[attr-defined]  # simple_history
+        domain.delete()
+        removed += 1
+        report.problem(domain.source, domain.name, "no longer claimed by an organisation's own site; removed")
+    if removed:
+        report.count("domains", "removed", removed)
+    if kept:
+        report.count("domains", "kept unclaimed", kept)
 
 
 def _domain_notes(best: _Claim, claims: list[_Claim]) -> str:

@@ -21,8 +21,9 @@ class RowStatus(StrEnum):
 class RowResult:
     """What happened to one row (or one file) of an import.
 
-    ``row`` is the 1-based row number in the file (the header is row 1) or the file path for the organisation
-    import; ``action`` says what an accepted row did to the register: created, updated or unchanged.
+    ``row`` is the row number in the file (the header is row 1, blank lines count) or the file path for the
+    organisation import; ``action`` says what an accepted row did to the register: created, updated or unchanged;
+    ``note`` says how the value was read when that is not obvious (a web address whose host was used).
     """
 
     row: int | str
@@ -31,6 +32,7 @@ class RowResult:
     reason: str = ""
     domain: str = ""
     action: str = ""
+    note: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -40,4 +42,5 @@ class RowResult:
             "reason": self.reason,
             "domain": self.domain,
             "action": self.action,
+            "note": self.note,
         }
