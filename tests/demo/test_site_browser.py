@@ -1,7 +1,7 @@
 """The public site in a real browser (Debian's chromium driven by Playwright), on the demo's data.
 
 The module runs the whole demo once (the lab with every municipality as a <slug>.test domain, all of them measured,
-``--no-serve``), derives a second finished measurement from it (``report --profile nl-wdo``: the stored
+``--no-serve``), derives a second finished measurement from it (``report --policy nl-wdo``: the stored
 observations re-scored, no rescan), serves the site from that data directory on a loopback port, and looks at it
 the way a visitor does: the map, a click on a municipality, a domain page, the search box, the language switch,
 the time control, the table without JavaScript, and axe-core on the main pages. Every expected colour comes from
@@ -73,7 +73,7 @@ def site(shared_data) -> Iterator[dict[str, Any]]:
     demo = json.loads(demo_json.read_text())
     name = demo["measurement"]["name"]
     wdo_json = data / "wdo.json"
-    _run(["report", name, "--profile", "nl-wdo", "--format", "json", "-o", str(wdo_json)], env, 600)
+    _run(["report", name, "--policy", "nl-wdo", "--format", "json", "-o", str(wdo_json)], env, 600)
     wdo = json.loads(wdo_json.read_text())
     db = sqlite3.connect(data / "domeinwacht.sqlite3")
     ids = dict(db.execute("select name, id from measurements_measurement"))
