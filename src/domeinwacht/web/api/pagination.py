@@ -24,10 +24,10 @@ def bounded_int(request: Request, name: str, *, default: int, low: int, high: in
     if raw is None or raw == "":
         return default
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
-        raise ValidationError({name: f"must be a whole number from {low} to {high}, got {raw[:40]!r}"})
+        raise ValidationError({name: [f"must be a whole number from {low} to {high}, got {raw[:40]!r}"]})
     value = int(raw)
     if not low <= value <= high:
-        raise ValidationError({name: f"must be from {low} to {high}, got {value}"})
+        raise ValidationError({name: [f"must be from {low} to {high}, got {value}"]})
     return value
 
 

@@ -1,0 +1,33 @@
+"""/api/v1/ lists the endpoints; /api/v1/docs documents every operation of the schema, with no script."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_api_root_lists_the_endpoints():
+    response = APIClient().get("/api/v1/")
+    assert response.status_code == 200
+    urls = {e["url"] for e in response.json()["endpoints"]}
+    assert {"/api/v1/measurements", "/api/v1/domains", "/api/v1/statistics", "/api/v1/schema"} <= urls
+    assert response.json()["max_page_size"] == 1000
+
+
+def test_every_listed_endpoint_but_the_html_docs_is_in_the_schema():
+    schema = APIClient().get("/api/v1/schema", {"format": "json"}).json()
+    listed = {e["url"].split("?")[0] for e in APIClient().get("/api/v1/").json()["endpoints"]}
+    paths = set(schema["paths"])
+    renamed = {p.replace("{measurement}", "{name}") for p in paths}
+    assert listed - {"/api/v1/docs"} <= paths | renamed
+
+
+def test_the_documentation_page_shows_every_operation_without_scripts():
+    html = Client().get("/api/v1/docs").content.decode()
+    schema = APIClient().get("/api/v1/schema", {"format": "json"}).json()
+    for path in schema["paths"]:
+        assert f"GET {path}" in html
+    assert "<script" not in html and "style=" not in html and "<style" not in html
