@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "domeinwacht.web.findings",
     "domeinwacht.web.service",
     "domeinwacht.web.public",
+    "domeinwacht.web.reports",
 ]
 
 MIDDLEWARE = [

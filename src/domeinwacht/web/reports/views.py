@@ -1,0 +1,54 @@
+"""/rapport/<name>/: the half-yearly report of a finished measurement as a page, and as PDF, XLSX and JSON."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import condition
+
+from domeinwacht.web.measurements.figures import report_data
+from domeinwacht.web.measurements.models import Measurement, Status
+from domeinwacht.web.reports.document import render_page
+from domeinwacht.web.reports.pdf import render_pdf
+from domeinwacht.web.reports.xlsx import render_xlsx
+
+FORMATS = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+
+
+def _measurement(name: str) -> Measurement:
+    found = Measurement.objects.filter(name=name, status=Status.FINISHED).first()
+    if found is None:
+        raise Http404("no finished measurement of that name")
+    return found
+
+
+def _last_modified(request: HttpRequest, name: str, fmt: str = "") -> object:
+    found = Measurement.objects.filter(name=name, status=Status.FINISHED).values_list("finished_at", flat=True)
+    return found.first()
+
+
+@condition(last_modified_func=_last_modified)
+def report_page(request: HttpRequest, name: str) -> HttpResponse:
+    return HttpResponse(render_page(report_data(_measurement(name)), request=request))
+
+
+@condition(last_modified_func=_last_modified)
+def report_download(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
+    if fmt not in FORMATS:
+        raise Http404("no such format")
+    data = report_data(_measurement(name))
+    if fmt == "pdf":
+        body = render_pdf(data)
+    elif fmt == "xlsx":
+        body = render_xlsx(data)
+    else:
+        body = (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
+    stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+    response = HttpResponse(body, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return response
