@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "domeinwacht.web.service",
     "domeinwacht.web.public",
     "domeinwacht.web.reports",
+    "domeinwacht.web.opendata",
 ]
 
 MIDDLEWARE = [
