@@ -68,3 +68,16 @@ def test_a_conditional_get_of_an_unchanged_report_is_304(measurement):
     assert first["Last-Modified"] == http_date(measurement.finished_at.timestamp())
     again = Client().get("/rapport/2026-H2/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
     assert again.status_code == 304
+
+
+def test_a_download_is_rendered_once_per_finished_measurement(measurement, monkeypatch):
+    calls = []
+
+    def counting(data):
+        calls.append(data["measurement"]["name"])
+        return b"%PDF-counted"
+
+    monkeypatch.setattr("domeinwacht.web.reports.views.render_pdf", counting)
+    assert Client().get("/rapport/2026-H2/pdf").content == b"%PDF-counted"
+    assert Client().get("/rapport/2026-H2/pdf").content == b"%PDF-counted"
+    assert calls == ["2026-H2"]

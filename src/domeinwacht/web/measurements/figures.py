@@ -7,6 +7,7 @@ measurement). An unfinished measurement is computed on every call.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
@@ -34,3 +35,15 @@ def report_data(measurement: Measurement) -> dict[str, Any]:
         data = report.build(measurement)
         cache.set(key, data, TIMEOUT)
     return data
+
+
+def rendered(measurement: Measurement, fmt: str, render: Callable[[dict[str, Any]], bytes]) -> bytes:
+    """``render(report_data(measurement))``, cached per finished measurement and format (a PDF takes a second)."""
+    key = cache_key(measurement)
+    if key is None:
+        return render(report_data(measurement))
+    body = cache.get(f"{key}:{fmt}")
+    if body is None:
+        body = render(report_data(measurement))
+        cache.set(f"{key}:{fmt}", body, TIMEOUT)
+    return body

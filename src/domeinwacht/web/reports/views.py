@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import condition
 
-from domeinwacht.web.measurements.figures import report_data
+from domeinwacht.web.measurements.figures import rendered, report_data
 from domeinwacht.web.measurements.models import Measurement, Status
 from domeinwacht.web.reports.document import render_page
 from domeinwacht.web.reports.pdf import render_pdf
@@ -18,6 +19,10 @@ FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
 }
+
+
+def _json(data: dict[str, Any]) -> bytes:
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
 
 
 def _measurement(name: str) -> Measurement:
@@ -41,13 +46,8 @@ def report_page(request: HttpRequest, name: str) -> HttpResponse:
 def report_download(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404("no such format")
-    data = report_data(_measurement(name))
-    if fmt == "pdf":
-        body = render_pdf(data)
-    elif fmt == "xlsx":
-        body = render_xlsx(data)
-    else:
-        body = (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
+    renderers = {"pdf": render_pdf, "xlsx": render_xlsx, "json": _json}
+    body = rendered(_measurement(name), fmt, renderers[fmt])
     stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
     response = HttpResponse(body, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
