@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
@@ -21,7 +23,18 @@ NO_HSTS = {**GOOD, "web.hsts": "fail"}
 
 
 @pytest.fixture
-def real_data(db, shared_data):
+def keep_connection():
+    """The WSGI calls fire request_started/finished, whose close_old_connections would close the test's database
+    connection inside its transaction (PostgreSQL); Django's own test client disconnects it the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def real_data(db, shared_data, keep_connection):
     import_orgs(shared_data / "organisaties" / "provincies")
     domains = list(Domain.objects.select_related("owner").order_by("name")[:8])
     assert domains, "the provinces of the shared data have domains"
