@@ -31,3 +31,9 @@ def test_the_documentation_page_shows_every_operation_without_scripts():
     for path in schema["paths"]:
         assert f"GET {path}" in html
     assert "<script" not in html and "style=" not in html and "<style" not in html
+
+
+def test_the_api_answers_json_even_to_a_browser():
+    response = Client().get("/api/v1/domains", HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"

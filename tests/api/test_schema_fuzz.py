@@ -16,6 +16,8 @@ from domeinwacht.web.register.models import Domain
 from domeinwacht.web.wsgi import application
 from measurements.factories import stored
 
+pytestmark = pytest.mark.django_db  # also in make test's PostgreSQL pass
+
 EXAMPLES = 25
 
 GOOD = {"web.https.available": "pass", "web.https.redirect": "pass", "web.hsts": "pass"}

@@ -143,8 +143,10 @@ CACHES = {
 }
 
 # The public read API: bounded pages (at most 1,000 rows; a malformed limit/offset is a 400), every 400/404 in the
-# schema, anonymous read-only access.
+# schema, anonymous read-only access. JSON only: the browsable API's pages carry inline scripts (strict CSP);
+# /api/v1/docs is the HTML documentation.
 REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "domeinwacht.web.api.schema.PublicAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "domeinwacht.web.api.pagination.BoundedPagination",
     "PAGE_SIZE": 100,
