@@ -51,8 +51,9 @@ def test_the_page_links_every_data_set_in_every_format_and_states_the_licence(re
 
 
 def test_the_page_says_explanations_do_not_exist_yet():
-    html = Client().get("/data/").content.decode()
+    html = Client().get("/data/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "does not record explanations" in html
+    assert "nog geen toelichtingen" in Client().get("/data/").content.decode()  # Dutch by default
     assert "/data/explanations" not in html
 
 

@@ -119,17 +119,17 @@ def test_the_report_html_has_inline_svg_charts_and_no_script_or_inline_style(two
 def test_a_lab_measurement_shows_the_simulated_banner_in_html_and_pdf(no_setup, tmp_path):
     stored([("a.example.nl", "Gemeente A", "gemeente", GOOD)], name="lab", simulated=True)
     html = tmp_path / "r.html"
-    assert main(["report", "lab", "--format", "html", "-o", str(html)]) == 0
+    assert main(["report", "lab", "--format", "html", "--language", "en", "-o", str(html)]) == 0
     assert report.SIMULATED_BANNER in html.read_text()
     if shutil.which("pdftotext"):
         pdf = tmp_path / "r.pdf"
         assert main(["report", "lab", "--format", "pdf", "-o", str(pdf)]) == 0
-        assert "SIMULATED LAB DATA" in pdf_text(pdf)
+        assert "GESIMULEERDE LABDATA" in pdf_text(pdf)  # Dutch by default
 
 
 def test_without_a_previous_measurement_the_report_says_so():
     measurement = stored([("a.example.nl", "Gemeente A", "gemeente", GOOD)], name="first")
-    html = render_document(report.build(measurement))
+    html = render_document(report.build(measurement), "en")
     assert "no earlier finished measurement" in html
     assert html.count("<svg") == 1
 
@@ -147,3 +147,10 @@ def test_the_xlsx_holds_the_json_figures_as_numbers(two_measurements, no_setup, 
         assert by_name[name]["compliant"] == share["compliant"]
         assert by_name[name]["change (pp)"] == data["change"]["overall"][name]["change"]
     assert len(list(wb["Domains"].iter_rows())) == 1 + len(data["domains"])
+
+
+def test_the_report_is_dutch_by_default_and_english_on_request(two_measurements):
+    data = report.build(two_measurements)
+    assert "<h1>Halfjaarrapportage: 2026-H2</h1>" in render_document(data)
+    assert 'lang="nl"' in render_document(data)
+    assert "<h1>Half-yearly report: 2026-H2</h1>" in render_document(data, "en")

@@ -35,7 +35,8 @@ def test_the_report_page_shows_the_figures_in_the_public_layout(measurement):
 
 def test_the_report_page_of_a_lab_measurement_shows_the_banner():
     stored([("a.example.nl", "Gemeente A", "gemeente", GOOD)], name="lab", simulated=True)
-    assert report.SIMULATED_BANNER in Client().get("/rapport/lab/").content.decode()
+    assert "GESIMULEERDE LABDATA" in Client().get("/rapport/lab/").content.decode()
+    assert report.SIMULATED_BANNER in Client().get("/rapport/lab/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
 
 def test_an_unknown_or_unfinished_measurement_has_no_report():
@@ -73,7 +74,7 @@ def test_a_conditional_get_of_an_unchanged_report_is_304(measurement):
 def test_a_download_is_rendered_once_per_finished_measurement(measurement, monkeypatch):
     calls = []
 
-    def counting(data):
+    def counting(data, language):
         calls.append(data["measurement"]["name"])
         return b"%PDF-counted"
 

@@ -28,6 +28,9 @@ def configure(sub: Any) -> None:
     parser.add_argument("measurement", metavar="MEASUREMENT", nargs="?", help="name or id (see --list)")
     parser.add_argument("--list", action="store_true", help="list the stored measurements and stop")
     parser.add_argument("--format", choices=("text", "csv", "json", "html", "pdf", "xlsx"), default="text", help="output format")
+    parser.add_argument(
+        "--language", choices=("nl", "en"), default="nl", help="language of the html and pdf report (default nl)"
+    )
     parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of stdout")
     parser.add_argument(
         "--policy",
@@ -63,11 +66,11 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "html":
         from domeinwacht.web.reports.document import render_document
 
-        body = render_document(data)
+        body = render_document(data, args.language)
     elif args.format == "pdf":
         from domeinwacht.web.reports.pdf import render_pdf
 
-        body = render_pdf(data)
+        body = render_pdf(data, args.language)
     elif args.format == "xlsx":
         from domeinwacht.web.reports.xlsx import render_xlsx
 

@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
-from domeinwacht.web.measurements.report import SIMULATED_BANNER
 from domeinwacht.web.reports.charts import Bar, change_bars, percentage_bars
 
 STATIC = Path(__file__).resolve().parent / "static" / "reports"
@@ -64,14 +65,14 @@ def context(data: Mapping[str, Any]) -> dict[str, Any]:
     charts = {
         "overall": mark_safe(  # noqa: S308 - built by charts.py, every text escaped there
             percentage_bars(
-                "Share of domains compliant, per standard",
+                _("Share of domains compliant, per standard"),
                 [Bar(n, s["percentage"]) for n, s in overall["standards"].items()],
                 "chart-overall",
             )
         ),
         "change": mark_safe(  # noqa: S308 - as above
             change_bars(
-                "Change since the previous measurement, per standard",
+                _("Change since the previous measurement, per standard"),
                 [Bar(n, (change["overall"].get(n) or {}).get("change")) for n in standards],
                 "chart-change",
             )
@@ -81,7 +82,7 @@ def context(data: Mapping[str, Any]) -> dict[str, Any]:
     }
     return {
         "m": data["measurement"],
-        "banner": SIMULATED_BANNER,
+        "banner": _("SIMULATED LAB DATA — not a measurement of real domains"),
         "overall_rows": [_share_row(n, s, change["overall"].get(n)) for n, s in overall["standards"].items()],
         "lights": overall["lights"],
         "internetnl": overall["internetnl_total"],
@@ -99,6 +100,10 @@ def render_page(data: Mapping[str, Any], request: Any = None) -> str:
     return render_to_string("reports/page.html", context(data), request=request)
 
 
-def render_document(data: Mapping[str, Any]) -> str:
-    """The report as a standalone HTML document (the HTML file and the PDF's source)."""
-    return render_to_string("reports/document.html", context(data))
+LANGUAGES = ("nl", "en")
+
+
+def render_document(data: Mapping[str, Any], language: str = "nl") -> str:
+    """The report as a standalone HTML document (the HTML file and the PDF's source), in Dutch or English."""
+    with translation.override(language):
+        return render_to_string("reports/document.html", {**context(data), "language": language})

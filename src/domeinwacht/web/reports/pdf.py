@@ -13,9 +13,9 @@ def _no_fetch(url: str, *args: Any, **kwargs: Any) -> Any:
     raise ValueError(f"the report fetches no resource ({url})")
 
 
-def render_pdf(data: Mapping[str, Any]) -> bytes:
+def render_pdf(data: Mapping[str, Any], language: str = "nl") -> bytes:
     from weasyprint import CSS, HTML
 
-    html = HTML(string=render_document(data), url_fetcher=_no_fetch)
+    html = HTML(string=render_document(data, language), url_fetcher=_no_fetch)
     pdf: bytes = html.write_pdf(stylesheets=[CSS(filename=str(PRINT_CSS))])
     return pdf

@@ -6,11 +6,12 @@ import json
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
 from django.views.decorators.http import condition
 
 from domeinwacht.web.measurements.figures import rendered, report_data
 from domeinwacht.web.measurements.models import Measurement, Status
-from domeinwacht.web.reports.document import render_page
+from domeinwacht.web.reports.document import LANGUAGES, render_page
 from domeinwacht.web.reports.pdf import render_pdf
 from domeinwacht.web.reports.xlsx import render_xlsx
 
@@ -46,8 +47,10 @@ def report_page(request: HttpRequest, name: str) -> HttpResponse:
 def report_download(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404("no such format")
-    renderers = {"pdf": render_pdf, "xlsx": render_xlsx, "json": _json}
-    body = rendered(_measurement(name), fmt, renderers[fmt])
+    language = (translation.get_language() or "nl")[:2]
+    language = language if language in LANGUAGES else "nl"
+    renderers = {"pdf": lambda data: render_pdf(data, language), "xlsx": render_xlsx, "json": _json}
+    body = rendered(_measurement(name), f"pdf-{language}" if fmt == "pdf" else fmt, renderers[fmt])
     stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
     response = HttpResponse(body, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
