@@ -44,6 +44,17 @@ def _share_row(name: str, share: Mapping[str, Any], change: Mapping[str, Any] | 
     }
 
 
+def _layer_chart(index: int, standard: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """One standard's share compliant per organisation type, with its visible caption."""
+    title = _("%(standard)s: share of domains compliant, per organisation type") % {"standard": standard}
+    bars = [
+        Bar(org_type, (tally["standards"].get(standard) or {}).get("percentage"))
+        for org_type, tally in data["organisation_types"].items()
+    ]
+    svg = percentage_bars(title, bars, f"chart-layer-{index}")
+    return {"title": title, "svg": mark_safe(svg)}  # noqa: S308 - built by charts.py, every text escaped there
+
+
 def context(data: Mapping[str, Any]) -> dict[str, Any]:
     """What the templates show, every value already formatted."""
     overall = data["overall"]
@@ -79,6 +90,7 @@ def context(data: Mapping[str, Any]) -> dict[str, Any]:
         )
         if change["previous"]
         else "",
+        "layers": [_layer_chart(i, name, data) for i, name in enumerate(standards)],
     }
     return {
         "m": data["measurement"],
