@@ -51,7 +51,7 @@ def serious_violations(page) -> list[tuple[str, str, int]]:
     ]
 
 
-@pytest.mark.parametrize("path", ["/rapport/2026-H2/", "/data/", "/api/v1/docs"])
+@pytest.mark.parametrize("path", ["/rapport/2026-H2/", "/rapport/", "/data/", "/api/v1/docs"])
 def test_no_serious_or_critical_accessibility_violation(pages, path):
     from playwright.sync_api import sync_playwright
 

@@ -82,3 +82,12 @@ def test_a_download_is_rendered_once_per_finished_measurement(measurement, monke
     assert Client().get("/rapport/2026-H2/pdf").content == b"%PDF-counted"
     assert Client().get("/rapport/2026-H2/pdf").content == b"%PDF-counted"
     assert calls == ["2026-H2"]
+
+
+def test_the_reports_index_links_every_finished_measurement(measurement):
+    planned(name="running")
+    stored([("a.example.nl", "Gemeente A", "gemeente", GOOD)], name="lab 1", simulated=True)
+    html = Client().get("/rapport/").content.decode()
+    assert 'href="/rapport/2026-H2/"' in html and 'href="/rapport/lab%201/"' in html
+    assert "running" not in html
+    assert "gesimuleerde labdata" in html

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.http import condition
 
@@ -36,6 +37,15 @@ def _measurement(name: str) -> Measurement:
 def _last_modified(request: HttpRequest, name: str, fmt: str = "") -> object:
     found = Measurement.objects.filter(name=name, status=Status.FINISHED).values_list("finished_at", flat=True)
     return found.first()
+
+
+INDEX_MAX = 200
+
+
+def report_index(request: HttpRequest) -> HttpResponse:
+    """Every finished measurement's report, newest first."""
+    measurements = Measurement.objects.filter(status=Status.FINISHED).order_by("-observed_at", "-id")[:INDEX_MAX]
+    return render(request, "reports/index.html", {"measurements": measurements})
 
 
 @condition(last_modified_func=_last_modified)
