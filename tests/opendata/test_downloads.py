@@ -139,3 +139,10 @@ def test_each_format_has_its_own_etag(register):
 
 def test_writing_is_not_allowed():
     assert Client().post("/data/domains.csv").status_code == 405
+
+
+def test_the_file_name_of_a_download_is_safe_whatever_the_measurement_name():
+    stored([("a.example.nl", "A", "gemeente", GOOD)], name='x"; y')
+    response = Client().get("/data/measurements/x%22%3B%20y/results.csv")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="measurements-x___y-results.csv"'

@@ -52,7 +52,7 @@ def _last_modified(request: HttpRequest, fmt: str, slug: str | None = None, name
 
 
 def _respond(dataset: DataSet, fmt: str) -> HttpResponseBase:
-    stem = dataset.slug.replace("/", "-")
+    stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in dataset.slug.replace("/", "-"))
     disposition = f'attachment; filename="{stem}.{fmt}"'
     if fmt == "csv":
         response: HttpResponseBase = StreamingHttpResponse(
