@@ -19,6 +19,7 @@ from django.views.decorators.http import condition, require_safe
 from domeinwacht.web.measurements.models import Measurement, Status
 from domeinwacht.web.opendata import formats
 from domeinwacht.web.opendata.datasets import DATASETS, DataSet, measurement_dataset
+from domeinwacht.web.text import is_clean
 
 LICENCE = "CC0 1.0"
 LICENCE_URL = "https://creativecommons.org/publicdomain/zero/1.0/"
@@ -27,6 +28,8 @@ INDEX_MEASUREMENTS = 200
 
 def _dataset(slug: str | None = None, name: str | None = None) -> DataSet:
     if name is not None:
+        if not is_clean(name):
+            raise Http404("no finished measurement of that name")
         found = Measurement.objects.filter(name=name, status=Status.FINISHED).first()
         if found is None:
             raise Http404("no finished measurement of that name")

@@ -15,6 +15,7 @@ from domeinwacht.web.measurements.models import Measurement, Status
 from domeinwacht.web.reports.document import LANGUAGES, render_page
 from domeinwacht.web.reports.pdf import render_pdf
 from domeinwacht.web.reports.xlsx import render_xlsx
+from domeinwacht.web.text import is_clean
 
 FORMATS = {
     "pdf": "application/pdf",
@@ -28,6 +29,8 @@ def _json(data: dict[str, Any]) -> bytes:
 
 
 def _measurement(name: str) -> Measurement:
+    if not is_clean(name):
+        raise Http404("no finished measurement of that name")
     found = Measurement.objects.filter(name=name, status=Status.FINISHED).first()
     if found is None:
         raise Http404("no finished measurement of that name")
@@ -35,6 +38,8 @@ def _measurement(name: str) -> Measurement:
 
 
 def _last_modified(request: HttpRequest, name: str, fmt: str = "") -> object:
+    if not is_clean(name):
+        return None
     found = Measurement.objects.filter(name=name, status=Status.FINISHED).values_list("finished_at", flat=True)
     return found.first()
 

@@ -15,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from domeinwacht.web.api.params import CleanPathMixin
 from domeinwacht.web.measurements.api.filters import ResultFilter
 from domeinwacht.web.measurements.api.serializers import (
     FiguresSerializer,
@@ -50,7 +51,7 @@ def results_of(measurement: Measurement) -> QuerySet[Result]:
     )
 
 
-class MeasurementViewSet(viewsets.ReadOnlyModelViewSet):
+class MeasurementViewSet(CleanPathMixin, viewsets.ReadOnlyModelViewSet):
     """Finished measurements, newest first. ``{name}`` is the measurement's name (e.g. ``2026-H2``)."""
 
     serializer_class = MeasurementSerializer
@@ -75,7 +76,7 @@ class MeasurementViewSet(viewsets.ReadOnlyModelViewSet):
         return self.get_paginated_response(page)
 
 
-class MeasurementResultsView(generics.ListAPIView):
+class MeasurementResultsView(CleanPathMixin, generics.ListAPIView):
     """Every domain's outcome in one measurement: traffic light, outcome per standard, findings; by domain name."""
 
     serializer_class = ResultSerializer
@@ -89,7 +90,7 @@ class MeasurementResultsView(generics.ListAPIView):
         return results_of(get_object_or_404(finished_measurements(), name=self.kwargs["measurement"]))
 
 
-class MeasurementResultView(generics.RetrieveAPIView):
+class MeasurementResultView(CleanPathMixin, generics.RetrieveAPIView):
     """One domain in one measurement, with every check: status, summary, evidence, remedy. The domain is
     normalised as lookup does (case, trailing dot, IDN)."""
 
@@ -103,7 +104,7 @@ class MeasurementResultView(generics.RetrieveAPIView):
         return get_object_or_404(queryset, domain=domain)
 
 
-class DomainHistoryView(generics.ListAPIView):
+class DomainHistoryView(CleanPathMixin, generics.ListAPIView):
     """One domain's outcome in every finished measurement, newest first (the domain normalised as lookup does)."""
 
     serializer_class = ResultSerializer
@@ -128,7 +129,7 @@ def _measurement_fields(measurement: Measurement) -> dict[str, Any]:
     }
 
 
-class OrganisationHistoryView(generics.GenericAPIView):
+class OrganisationHistoryView(CleanPathMixin, generics.GenericAPIView):
     """One organisation's figures in each finished measurement that measured its domains, newest first (at most
     the latest 100 measurements)."""
 

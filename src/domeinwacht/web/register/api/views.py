@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from domeinwacht.names import InvalidName, normalise_hostname
+from domeinwacht.web.api.params import CleanPathMixin
 from domeinwacht.web.register.api.filters import DomainFilter, OrganisationFilter
 from domeinwacht.web.register.api.serializers import (
     DomainSerializer,
@@ -51,7 +52,7 @@ def normalised_domain(text: str) -> str:
         raise ValidationError({"name": [exc.reason]}) from exc
 
 
-class OrganisationViewSet(viewsets.ReadOnlyModelViewSet[Organisation]):
+class OrganisationViewSet(CleanPathMixin, viewsets.ReadOnlyModelViewSet[Organisation]):
     """Organisations in the register (open data)."""
 
     serializer_class = OrganisationSerializer
@@ -62,7 +63,7 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet[Organisation]):
     filterset_class = OrganisationFilter
 
 
-class DomainViewSet(viewsets.ReadOnlyModelViewSet[Domain]):
+class DomainViewSet(CleanPathMixin, viewsets.ReadOnlyModelViewSet[Domain]):
     """Domains in the register (open data). The detail accepts the name as a person types it: any case, a trailing
     dot, the Unicode form of an IDN (``bücher.nl`` finds ``xn--bcher-kva.nl``)."""
 
