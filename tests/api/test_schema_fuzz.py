@@ -4,6 +4,8 @@ content type, body — is what the schema says. Bounded: a few examples per oper
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
@@ -18,7 +20,7 @@ from measurements.factories import stored
 
 pytestmark = pytest.mark.django_db  # also in make test's PostgreSQL pass
 
-EXAMPLES = 25
+EXAMPLES = int(os.environ.get("DOMEINWACHT_FUZZ_EXAMPLES", "25"))  # bounded in make test; more by hand
 
 GOOD = {"web.https.available": "pass", "web.https.redirect": "pass", "web.hsts": "pass"}
 NO_HSTS = {**GOOD, "web.hsts": "fail"}
