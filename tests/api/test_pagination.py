@@ -51,3 +51,12 @@ def test_without_a_limit_a_page_has_100_rows():
 def test_every_list_of_the_api_is_bounded():
     for url in ("/api/v1/organisations", "/api/v1/measurements", "/api/v1/statistics"):
         assert APIClient().get(url, {"limit": "1000000"}).status_code == 400, url
+
+
+def test_statistics_come_at_most_20_measurements_a_page():
+    response = APIClient().get("/api/v1/statistics", {"limit": "21"})
+    assert response.status_code == 400
+    assert response.json()["limit"] == ["must be from 1 to 20, got 21"]
+    schema = APIClient().get("/api/v1/schema", {"format": "json"}).json()
+    limit = next(p for p in schema["paths"]["/api/v1/statistics"]["get"]["parameters"] if p["name"] == "limit")
+    assert limit["schema"]["maximum"] == 20

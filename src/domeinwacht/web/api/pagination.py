@@ -36,7 +36,7 @@ class BoundedPagination(LimitOffsetPagination):
     max_limit = MAX_LIMIT
 
     def get_limit(self, request: Request) -> int:
-        return bounded_int(request, self.limit_query_param, default=DEFAULT_LIMIT, low=1, high=MAX_LIMIT)
+        return bounded_int(request, self.limit_query_param, default=self.default_limit, low=1, high=self.max_limit)
 
     def get_offset(self, request: Request) -> int:
         return bounded_int(request, self.offset_query_param, default=0, low=0, high=MAX_OFFSET)
@@ -45,7 +45,19 @@ class BoundedPagination(LimitOffsetPagination):
         params = super().get_schema_operation_parameters(view)
         for param in params:
             if param["name"] == self.limit_query_param:
-                param["schema"] = {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}
+                param["schema"] = {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": self.max_limit,
+                    "default": self.default_limit,
+                }
             elif param["name"] == self.offset_query_param:
                 param["schema"] = {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0}
         return params
+
+
+class FiguresPagination(BoundedPagination):
+    """Pages of whole measurements' figures: each can take a full pass over a measurement the first time."""
+
+    default_limit = 10
+    max_limit = 20

@@ -15,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from domeinwacht.web.api.pagination import FiguresPagination
 from domeinwacht.web.api.params import CleanPathMixin
 from domeinwacht.web.measurements.api.filters import ResultFilter
 from domeinwacht.web.measurements.api.serializers import (
@@ -167,9 +168,10 @@ class OrganisationHistoryView(CleanPathMixin, generics.GenericAPIView):
 
 
 class StatisticsView(generics.ListAPIView):
-    """Adoption over time: the figures of every finished measurement, newest first."""
+    """Adoption over time: the figures of every finished measurement, newest first (at most 20 per page)."""
 
     serializer_class = FiguresSerializer
+    pagination_class = FiguresPagination
 
     def get_queryset(self) -> QuerySet[Measurement]:
         return finished_measurements().order_by("-observed_at", "-id")
