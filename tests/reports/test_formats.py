@@ -107,6 +107,33 @@ def test_the_pdf_renders_and_every_figure_equals_the_json(two_measurements, no_s
     # The organisations furthest behind, with their mean share.
     for entry in data["furthest_behind"]:
         assert re.search(rf"{re.escape(entry['organisation'])}\s+{entry['compliance']:.1f}%", text), entry
+    # And no figure anywhere in the PDF (tables, charts, text) that the JSON does not have.
+    body = "\n".join(line for line in lines if not re.fullmatch(r"\s*\d+\s*/\s*\d+\s*", line))  # page numbers
+    figures = set(re.findall(r"[+-]?\d+\.\d(?:%| pp)|\b\d+/\d+\b", body))
+    assert figures and figures <= json_figures(data), figures - json_figures(data)
+
+
+def json_figures(data):
+    """Every share (n.n%), change (+n.n pp, and the bare +n.n of the tables) and count (c/n) in the JSON."""
+    out = set()
+
+    def share(s):
+        out.add(f"{s['compliant']}/{s['compliant'] + s['not_compliant'] + s['not_measured']}")
+        if s["percentage"] is not None:
+            out.add(f"{s['percentage']:.1f}%")
+
+    for tally in [data["overall"], *data["organisation_types"].values()]:
+        for s in tally["standards"].values():
+            share(s)
+    for per_standard in [data["change"]["overall"], *data["change"]["organisation_types"].values()]:
+        for c in per_standard.values():
+            if c["previous"] is not None:
+                out.add(f"{c['previous']:.1f}%")
+            if c["change"] is not None:
+                out.add(f"{c['change']:+.1f} pp")
+    for o in data["furthest_behind"]:
+        out.add(f"{o['compliance']:.1f}%")
+    return out
 
 
 def test_the_report_html_has_inline_svg_charts_and_no_script_or_inline_style(two_measurements):
