@@ -37,3 +37,12 @@ def test_the_api_answers_json_even_to_a_browser():
     response = Client().get("/api/v1/domains", HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
+
+
+def test_the_documentation_page_lists_the_fields_of_each_answer():
+    html = Client().get("/api/v1/docs").content.decode()
+    section = html[html.index('id="measurements_results_list"') :]
+    section = section[: section.index("</section>")]
+    for field in ("domain", "traffic_light", "standards", "findings"):
+        assert f"<code>{field}</code>" in section
+    assert "200: <code>PaginatedResultList</code>" in section

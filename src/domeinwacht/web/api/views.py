@@ -77,7 +77,46 @@ def health(request: Request) -> Response:
     return Response({"status": "ok", "version": __version__})
 
 
+def _type(schema: dict[str, Any], components: dict[str, Any]) -> str:
+    """A short type for people: ``string``, ``integer or null``, ``list of Domain``, ``Measurement``."""
+    if "$ref" in schema:
+        return str(schema["$ref"].rsplit("/", 1)[-1])
+    if "allOf" in schema:
+        return " & ".join(_type(s, components) for s in schema["allOf"])
+    kind = schema.get("type", "object")
+    if kind == "array":
+        text = f"list of {_type(schema.get('items', {}), components)}"
+    elif kind == "object" and "additionalProperties" in schema and isinstance(schema["additionalProperties"], dict):
+        text = f"map of {_type(schema['additionalProperties'], components)}"
+    else:
+        text = str(kind)
+    if schema.get("enum"):
+        text += ": " + ", ".join(str(v) for v in schema["enum"] if v not in ("", None))
+    if schema.get("nullable"):
+        text += " or null"
+    return text
+
+
+def _fields(schema: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
+    """The 200 body: its type and, for an object (or a page of objects), its fields."""
+    found = schema
+    if "$ref" in found:
+        found = components.get(found["$ref"].rsplit("/", 1)[-1], {})
+    if "results" in found.get("properties", {}):  # a page: count, next, previous, results
+        found = found["properties"]["results"].get("items", {})
+        if "$ref" in found:
+            found = components.get(found["$ref"].rsplit("/", 1)[-1], {})
+    return {
+        "type": _type(schema, components),
+        "fields": [
+            {"name": name, "type": _type(prop, components), "description": prop.get("description", "")}
+            for name, prop in found.get("properties", {}).items()
+        ],
+    }
+
+
 def _operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    components = schema.get("components", {}).get("schemas", {})
     ops = []
     for path, methods in schema.get("paths", {}).items():
         for method, op in methods.items():
@@ -101,6 +140,14 @@ def _operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
                         for p in op.get("parameters", [])
                     ],
                     "responses": sorted(op.get("responses", {})),
+                    "body": _fields(
+                        op.get("responses", {})
+                        .get("200", {})
+                        .get("content", {})
+                        .get("application/json", {})
+                        .get("schema", {}),
+                        components,
+                    ),
                 }
             )
     return ops
