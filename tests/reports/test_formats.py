@@ -182,3 +182,14 @@ def test_the_report_is_dutch_by_default_and_english_on_request(two_measurements)
     assert "<h1>Halfjaarrapportage: 2026-H2</h1>" in render_document(data)
     assert 'lang="nl"' in render_document(data)
     assert "<h1>Half-yearly report: 2026-H2</h1>" in render_document(data, "en")
+
+
+def test_cli_report_of_an_unfinished_name_is_still_a_one_line_error(no_setup, capsys):
+    assert main(["report", "nope", "--format", "pdf"]) == 2
+    assert capsys.readouterr().err.strip() == "domeinwacht: error: no measurement 'nope'"
+
+
+def test_cli_writes_html_to_stdout(two_measurements, no_setup, capsys):
+    assert main(["report", "2026-H2", "--format", "html", "--language", "en"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("<!DOCTYPE html>") and "Half-yearly report: 2026-H2" in out

@@ -23,7 +23,9 @@ def configure(sub: Any) -> None:
         "report",
         help="the figures of a measurement: share compliant per standard, type, organisation, domain",
         description="Print or write the figures of a stored measurement: per standard the share of domains "
-        "compliant, per organisation type, per organisation (with the ones furthest behind) and per domain.",
+        "compliant, per organisation type, per organisation (with the ones furthest behind) and per domain, and "
+        "the change since the previous measurement. html, pdf and xlsx give the half-yearly report with charts "
+        "(pdf and xlsx are binary: use -o FILE or a pipe).",
     )
     parser.add_argument("measurement", metavar="MEASUREMENT", nargs="?", help="name or id (see --list)")
     parser.add_argument("--list", action="store_true", help="list the stored measurements and stop")
