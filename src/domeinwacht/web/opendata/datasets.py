@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, Max, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from domeinwacht.web.measurements.models import CheckOutcome, Measurement, Result, Status
 from domeinwacht.web.register.models import Domain, Host, Organisation
@@ -145,17 +146,19 @@ def _outcome_rows(outcomes: QuerySet[CheckOutcome]) -> Iterator[tuple[Any, ...]]
 
 
 def latest_results() -> QuerySet[Result]:
-    """Per domain, its result in the newest finished measurement that measured it."""
-    newest = (
-        Result.objects.filter(measurement__status=Status.FINISHED, domain=OuterRef("domain"))
-        .order_by("-measurement__observed_at", "-measurement_id")
-        .values("pk")[:1]
+    """Per domain, its result in the newest finished measurement that measured it (one sort, no per-row subquery)."""
+    ranked = Result.objects.filter(measurement__status=Status.FINISHED).annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[F("domain")],
+            order_by=[F("measurement__observed_at").desc(), F("measurement_id").desc()],
+        )
     )
-    return Result.objects.filter(measurement__status=Status.FINISHED).filter(pk=Subquery(newest))
+    return ranked.filter(rank=1)
 
 
 def _latest_rows() -> Iterator[tuple[Any, ...]]:
-    return _outcome_rows(CheckOutcome.objects.filter(result__in=latest_results()))
+    return _outcome_rows(CheckOutcome.objects.filter(result__in=latest_results().values("pk")))
 
 
 def _finished_version(dataset: str) -> Version:
