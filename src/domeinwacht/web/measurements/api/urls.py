@@ -11,9 +11,9 @@ router = SimpleRouter(trailing_slash=False)
 router.register("measurements", views.MeasurementViewSet, basename="measurement")
 
 urlpatterns = [
-    path("measurements/<str:measurement>/results", views.MeasurementResultsView.as_view(), name="measurement-results"),
+    path("measurements/<str:name>/results", views.MeasurementResultsView.as_view(), name="measurement-results"),
     path(
-        "measurements/<str:measurement>/results/<str:domain>",
+        "measurements/<str:name>/results/<str:domain>",
         views.MeasurementResultView.as_view(),
         name="measurement-result",
     ),

@@ -88,7 +88,7 @@ class MeasurementResultsView(CleanPathMixin, generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Result]:
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
-        return results_of(get_object_or_404(finished_measurements(), name=self.kwargs["measurement"]))
+        return results_of(get_object_or_404(finished_measurements(), name=self.kwargs["name"]))
 
 
 class MeasurementResultView(CleanPathMixin, generics.RetrieveAPIView):
@@ -99,7 +99,7 @@ class MeasurementResultView(CleanPathMixin, generics.RetrieveAPIView):
     queryset = Result.objects.none()
 
     def get_object(self) -> Result:
-        measurement = get_object_or_404(finished_measurements(), name=self.kwargs["measurement"])
+        measurement = get_object_or_404(finished_measurements(), name=self.kwargs["name"])
         domain = normalised_domain(self.kwargs["domain"])
         queryset = results_of(measurement).prefetch_related("checks")
         return get_object_or_404(queryset, domain=domain)
