@@ -91,3 +91,10 @@ def test_the_reports_index_links_every_finished_measurement(measurement):
     assert 'href="/rapport/2026-H2/"' in html and 'href="/rapport/lab%201/"' in html
     assert "running" not in html
     assert "gesimuleerde labdata" in html
+
+
+def test_the_json_download_is_the_report_json(measurement):
+    import json
+
+    body = json.loads(Client().get("/rapport/2026-H2/json").content)
+    assert body == json.loads(json.dumps(report.build(measurement)))
