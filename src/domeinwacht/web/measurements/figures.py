@@ -30,7 +30,7 @@ def report_data(measurement: Measurement) -> dict[str, Any]:
     key = cache_key(measurement)
     if key is None:
         return report.build(measurement)
-    data = cache.get(key)
+    data: dict[str, Any] | None = cache.get(key)
     if data is None:
         data = report.build(measurement)
         cache.set(key, data, TIMEOUT)
@@ -42,7 +42,7 @@ def rendered(measurement: Measurement, fmt: str, render: Callable[[dict[str, Any
     key = cache_key(measurement)
     if key is None:
         return render(report_data(measurement))
-    body = cache.get(f"{key}:{fmt}")
+    body: bytes | None = cache.get(f"{key}:{fmt}")
     if body is None:
         body = render(report_data(measurement))
         cache.set(f"{key}:{fmt}", body, TIMEOUT)

@@ -154,7 +154,8 @@ def latest_results() -> QuerySet[Result]:
             order_by=[F("measurement__observed_at").desc(), F("measurement_id").desc()],
         )
     )
-    return ranked.filter(rank=1)
+    latest: QuerySet[Result] = ranked.filter(rank=1)
+    return latest
 
 
 def _latest_rows() -> Iterator[tuple[Any, ...]]:

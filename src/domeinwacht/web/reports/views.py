@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -37,7 +38,7 @@ def _measurement(name: str) -> Measurement:
     return found
 
 
-def _last_modified(request: HttpRequest, name: str, fmt: str = "") -> object:
+def _last_modified(request: HttpRequest, name: str, fmt: str = "") -> datetime | None:
     if not is_clean(name):
         return None
     found = Measurement.objects.filter(name=name, status=Status.FINISHED).values_list("finished_at", flat=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django.db.models import QuerySet
 
@@ -30,7 +32,7 @@ class ResultFilter(django_filters.FilterSet):
         model = Result
         fields = ("organisation", "type", "traffic_light", "search")
 
-    def search_filter(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def search_filter(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         value = value.strip()
         if not value:
             return queryset

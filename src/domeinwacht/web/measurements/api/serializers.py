@@ -10,11 +10,13 @@ from rest_framework import serializers
 from domeinwacht.web.measurements.models import CheckOutcome, Measurement, Result
 
 
-class MeasurementSerializer(serializers.ModelSerializer):
+class MeasurementSerializer(serializers.ModelSerializer[Measurement]):
     targets = serializers.IntegerField(source="target_count", read_only=True)
     measured = serializers.IntegerField(source="done_count", read_only=True)
     simulated = serializers.SerializerMethodField(help_text="A measurement of the lab: simulated data.")
-    derived_from = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
+    derived_from: serializers.SlugRelatedField[Measurement] = serializers.SlugRelatedField(
+        slug_field="name", read_only=True, allow_null=True
+    )
     counts = serializers.DictField(child=serializers.IntegerField(), help_text="Check verdicts per status.")
 
     class Meta:
@@ -40,7 +42,7 @@ def _score(result: Result) -> dict[str, Any]:
     return result.score or {}
 
 
-class ResultSerializer(serializers.ModelSerializer):
+class ResultSerializer(serializers.ModelSerializer[Result]):
     """One domain's outcome in one measurement."""
 
     measurement = serializers.CharField(source="measurement.name", read_only=True)
@@ -55,7 +57,7 @@ class ResultSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Result
-        fields = (
+        fields: tuple[str, ...] = (
             "measurement",
             "domain",
             "organisation",
@@ -90,7 +92,7 @@ class ResultSerializer(serializers.ModelSerializer):
         return [f["check_id"] for f in _score(result).get("findings", []) if not f.get("explained")]
 
 
-class CheckOutcomeSerializer(serializers.ModelSerializer):
+class CheckOutcomeSerializer(serializers.ModelSerializer[CheckOutcome]):
     """The verdict of one check: status, summary, the evidence it rests on and the remedy."""
 
     evidence = serializers.JSONField(read_only=True)
@@ -107,7 +109,7 @@ class ResultDetailSerializer(ResultSerializer):
         fields = (*ResultSerializer.Meta.fields, "checks")
 
 
-class FiguresSerializer(serializers.Serializer):
+class FiguresSerializer(serializers.Serializer[Any]):
     """The published figures of a measurement (the report's JSON without the per-domain and per-organisation
     lists, which are the ``results`` and ``organisations`` endpoints)."""
 
@@ -118,7 +120,7 @@ class FiguresSerializer(serializers.Serializer):
     furthest_behind = serializers.ListField(child=serializers.DictField())
 
 
-class OrganisationFiguresSerializer(serializers.Serializer):
+class OrganisationFiguresSerializer(serializers.Serializer[Any]):
     """One organisation's figures in one measurement."""
 
     measurement = serializers.CharField()

@@ -52,7 +52,7 @@ def results_of(measurement: Measurement) -> QuerySet[Result]:
     )
 
 
-class MeasurementViewSet(CleanPathMixin, viewsets.ReadOnlyModelViewSet):
+class MeasurementViewSet(CleanPathMixin, viewsets.ReadOnlyModelViewSet[Measurement]):
     """Finished measurements, newest first. ``{name}`` is the measurement's name (e.g. ``2026-H2``)."""
 
     serializer_class = MeasurementSerializer
@@ -77,7 +77,7 @@ class MeasurementViewSet(CleanPathMixin, viewsets.ReadOnlyModelViewSet):
         return self.get_paginated_response(page)
 
 
-class MeasurementResultsView(CleanPathMixin, generics.ListAPIView):
+class MeasurementResultsView(CleanPathMixin, generics.ListAPIView[Result]):
     """Every domain's outcome in one measurement: traffic light, outcome per standard, findings; by domain name."""
 
     serializer_class = ResultSerializer
@@ -91,7 +91,7 @@ class MeasurementResultsView(CleanPathMixin, generics.ListAPIView):
         return results_of(get_object_or_404(finished_measurements(), name=self.kwargs["name"]))
 
 
-class MeasurementResultView(CleanPathMixin, generics.RetrieveAPIView):
+class MeasurementResultView(CleanPathMixin, generics.RetrieveAPIView[Result]):
     """One domain in one measurement, with every check: status, summary, evidence, remedy. The domain is
     normalised as lookup does (case, trailing dot, IDN)."""
 
@@ -105,7 +105,7 @@ class MeasurementResultView(CleanPathMixin, generics.RetrieveAPIView):
         return get_object_or_404(queryset, domain=domain)
 
 
-class DomainHistoryView(CleanPathMixin, generics.ListAPIView):
+class DomainHistoryView(CleanPathMixin, generics.ListAPIView[Result]):
     """One domain's outcome in every finished measurement, newest first (the domain normalised as lookup does)."""
 
     serializer_class = ResultSerializer
@@ -130,7 +130,7 @@ def _measurement_fields(measurement: Measurement) -> dict[str, Any]:
     }
 
 
-class OrganisationHistoryView(CleanPathMixin, generics.GenericAPIView):
+class OrganisationHistoryView(CleanPathMixin, generics.GenericAPIView[Organisation]):
     """One organisation's figures in each finished measurement that measured its domains, newest first (at most
     the latest 100 measurements)."""
 
@@ -167,7 +167,7 @@ class OrganisationHistoryView(CleanPathMixin, generics.GenericAPIView):
         return Response(body)
 
 
-class StatisticsView(generics.ListAPIView):
+class StatisticsView(generics.ListAPIView[Measurement]):
     """Adoption over time: the figures of every finished measurement, newest first (at most 20 per page)."""
 
     serializer_class = FiguresSerializer

@@ -3,6 +3,8 @@ validation), never an empty list that looks like an answer."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django.db.models import Q, QuerySet
 
@@ -12,7 +14,7 @@ from domeinwacht.web.register.models import Domain, Organisation
 SEARCH_MAX = 100
 
 
-def _search(queryset: QuerySet, fields: tuple[str, ...], value: str) -> QuerySet:
+def _search(queryset: QuerySet[Any], fields: tuple[str, ...], value: str) -> QuerySet[Any]:
     value = value.strip()[:SEARCH_MAX]
     if not value:
         return queryset
@@ -32,7 +34,7 @@ class OrganisationFilter(django_filters.FilterSet):
         model = Organisation
         fields = ("type", "search")
 
-    def search_filter(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def search_filter(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return _search(queryset, ("name", "slug", "abbreviation"), value)
 
 
@@ -51,5 +53,5 @@ class DomainFilter(django_filters.FilterSet):
         model = Domain
         fields = ("owner", "type", "status", "tag", "search")
 
-    def search_filter(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def search_filter(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return _search(queryset, ("name", "owner__name"), value)
