@@ -9,13 +9,13 @@ import os
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from domeinwacht.web.register.importing.orgs import import_orgs
 from domeinwacht.web.register.models import Domain
-from domeinwacht.web.wsgi import application
 from measurements.factories import stored
 
 pytestmark = pytest.mark.django_db  # also in make test's PostgreSQL pass
@@ -38,7 +38,13 @@ def keep_connection():
 
 
 @pytest.fixture
-def real_data(db, shared_data, keep_connection):
+def no_throttle(settings):
+    """Hundreds of requests from one address in seconds: the anonymous rate limit is another test's subject."""
+    settings.DOMEINWACHT_API_ANON_RATE = None
+
+
+@pytest.fixture
+def real_data(db, shared_data, keep_connection, no_throttle):
     import_orgs(shared_data / "organisaties" / "provincies")
     domains = list(Domain.objects.select_related("owner").order_by("name")[:8])
     assert domains, "the provinces of the shared data have domains"
@@ -48,7 +54,9 @@ def real_data(db, shared_data, keep_connection):
     stored(rows, name="2026-H2", organisation_ids=ids)
 
 
-# The schema as the application serves it (its view reads no database).
+# The schema as the application serves it (its view reads no database). Django's own WSGI handler: web/wsgi.py
+# also refuses the development secret key, which is what the tests run with.
+application = get_wsgi_application()
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema?format=json", application)
 
 
