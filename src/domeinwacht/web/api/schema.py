@@ -1,5 +1,6 @@
 """The OpenAPI schema of the public API: every operation documents the 400 it gives for a malformed parameter, and
-every detail operation its 404, so that a client (and schemathesis) can rely on the schema for every answer."""
+every detail operation its 404, and each its 429 (the anonymous rate limit), so that a client (and schemathesis)
+can rely on the schema for every answer."""
 
 from __future__ import annotations
 
@@ -23,4 +24,5 @@ class PublicAutoSchema(AutoSchema):
         responses.setdefault("400", {**error, "description": "A malformed or out-of-range parameter."})
         if "{" in self.path:
             responses.setdefault("404", {**error, "description": "Not found."})
+        responses.setdefault("429", {**error, "description": "Too many requests from this address (anonymous rate)."})
         return responses
