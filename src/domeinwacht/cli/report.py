@@ -29,7 +29,9 @@ def configure(sub: Any) -> None:
     )
     parser.add_argument("measurement", metavar="MEASUREMENT", nargs="?", help="name or id (see --list)")
     parser.add_argument("--list", action="store_true", help="list the stored measurements and stop")
-    parser.add_argument("--format", choices=("text", "csv", "json", "html", "pdf", "xlsx"), default="text", help="output format")
+    parser.add_argument(
+        "--format", choices=("text", "csv", "json", "html", "pdf", "xlsx"), default="text", help="output format"
+    )
     parser.add_argument(
         "--language", choices=("nl", "en"), default="nl", help="language of the html and pdf report (default nl)"
     )
