@@ -139,3 +139,28 @@ def test_most_domains_failing_the_same_way_is_said_at_the_top_of_the_report():
 
 def test_a_healthy_run_has_no_whole_run_signal(measurement):
     assert report.build(measurement)["run_signal"] is None
+
+
+def test_change_is_none_without_a_previous_measurement(measurement):
+    change = report.build(measurement)["change"]
+    assert change["previous"] is None
+    assert change["overall"]["HSTS"] == {"percentage": 60.0, "previous": None, "change": None}
+
+
+def test_change_since_the_previous_measurement_in_percentage_points(measurement):
+    later = stored(
+        [
+            ("a.example.nl", "Gemeente A", "gemeente", GOOD),
+            ("b.example.nl", "Gemeente B", "gemeente", GOOD),
+        ],
+        name="later",
+    )
+    change = report.build(later)["change"]
+    assert change["previous"]["name"] == measurement.name
+    assert change["overall"]["HSTS"] == {"percentage": 100.0, "previous": 60.0, "change": 40.0}
+    assert change["organisation_types"]["gemeente"]["HSTS"]["change"] == 33.3
+
+
+def test_text_report_states_the_change(measurement):
+    later = stored([("a.example.nl", "Gemeente A", "gemeente", GOOD)], name="later")
+    assert "+40.0 pp since the previous measurement" in report.render_text(report.build(later))

@@ -1,7 +1,9 @@
-"""`domeinwacht report MEASUREMENT`: the published figures of a stored measurement (text, CSV or JSON).
+"""`domeinwacht report MEASUREMENT`: the published figures of a stored measurement (text, CSV, JSON), and the
+half-yearly report with charts (HTML, PDF, XLSX) — every format from the same figures (``report.build``).
 
 domeinwacht report 2026-H2 --format text
 domeinwacht report 2026-H2 --format csv -o 2026-H2.csv
+domeinwacht report 2026-H2 --format pdf -o 2026-H2.pdf
 domeinwacht report 2026-H2 --format json --policy nl-wdo      # re-scored under another profile, no rescan
 """
 
@@ -21,11 +23,18 @@ def configure(sub: Any) -> None:
         "report",
         help="the figures of a measurement: share compliant per standard, type, organisation, domain",
         description="Print or write the figures of a stored measurement: per standard the share of domains "
-        "compliant, per organisation type, per organisation (with the ones furthest behind) and per domain.",
+        "compliant, per organisation type, per organisation (with the ones furthest behind) and per domain, and "
+        "the change since the previous measurement. html, pdf and xlsx give the half-yearly report with charts "
+        "(pdf and xlsx are binary: use -o FILE or a pipe).",
     )
     parser.add_argument("measurement", metavar="MEASUREMENT", nargs="?", help="name or id (see --list)")
     parser.add_argument("--list", action="store_true", help="list the stored measurements and stop")
-    parser.add_argument("--format", choices=("text", "csv", "json"), default="text", help="output format")
+    parser.add_argument(
+        "--format", choices=("text", "csv", "json", "html", "pdf", "xlsx"), default="text", help="output format"
+    )
+    parser.add_argument(
+        "--language", choices=("nl", "en"), default="nl", help="language of the html and pdf report (default nl)"
+    )
     parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of stdout")
     parser.add_argument(
         "--policy",
@@ -53,17 +62,34 @@ def run(args: argparse.Namespace) -> int:
     except (service.MeasurementError, KeyError) as exc:
         raise UserError(str(exc.args[0]) if isinstance(exc, KeyError) else str(exc)) from exc
     data = report.build(measurement)
+    body: str | bytes
     if args.format == "json":
         body = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     elif args.format == "csv":
         body = report.render_csv(data)
+    elif args.format == "html":
+        from domeinwacht.web.reports.document import render_document
+
+        body = render_document(data, args.language)
+    elif args.format == "pdf":
+        from domeinwacht.web.reports.pdf import render_pdf
+
+        body = render_pdf(data, args.language)
+    elif args.format == "xlsx":
+        from domeinwacht.web.reports.xlsx import render_xlsx
+
+        body = render_xlsx(data)
     else:
         body = report.render_text(data)
+    if isinstance(body, str):
+        body = body.encode("utf-8")
     if args.output is None:
-        sys.stdout.write(body)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(body)
+        sys.stdout.buffer.flush()
         return 0
     try:
-        args.output.write_text(body, encoding="utf-8")
+        args.output.write_bytes(body)
     except OSError as exc:
         raise UserError(f"cannot write {args.output}: {exc.strerror or exc}") from exc
     print(f"wrote {args.output} ({args.format}, {data['measurement']['measured']} domains)", file=sys.stderr)

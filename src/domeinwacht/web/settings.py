@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "django_filters",
     "simple_history",
     "axes",  # lockout after repeated login failures (service security)
     "domeinwacht.web.register",
@@ -47,6 +48,8 @@ INSTALLED_APPS = [
     "domeinwacht.web.findings",
     "domeinwacht.web.service",
     "domeinwacht.web.public",
+    "domeinwacht.web.reports",
+    "domeinwacht.web.opendata",
 ]
 
 MIDDLEWARE = [
@@ -139,9 +142,13 @@ CACHES = {
     }
 }
 
+# The public read API: bounded pages (at most 1,000 rows; a malformed limit/offset is a 400), every 400/404 in the
+# schema, anonymous read-only access. JSON only: the browsable API's pages carry inline scripts (strict CSP);
+# /api/v1/docs is the HTML documentation.
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "domeinwacht.web.api.schema.PublicAutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "domeinwacht.web.api.pagination.BoundedPagination",
     "PAGE_SIZE": 100,
     # Service security: sessions only (no HTTP Basic: it would send passwords on every request), and anonymous
     # callers throttled per address (web/service/throttling.py reads DOMEINWACHT_API_ANON_RATE per request).

@@ -9,5 +9,7 @@ urlpatterns = [
     # security.txt, /health, /metrics (web/service/urls.py)
     path("", include("domeinwacht.web.service.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("rapport/", include("domeinwacht.web.reports.urls")),
+    path("data/", include("domeinwacht.web.opendata.urls")),
     path("", include("domeinwacht.web.public.urls")),
 ]

@@ -20,7 +20,7 @@ from typing import Any
 
 from domeinwacht.policy.scoring import Outcome, StandardShare, TrafficLight
 from domeinwacht.scan.run_signal import domain_symptoms, run_signal
-from domeinwacht.web.measurements.models import Measurement, Observation, Result
+from domeinwacht.web.measurements.models import Measurement, Observation, Result, Status
 
 UNKNOWN_TYPE = "(not in register)"
 FURTHEST_BEHIND = 10
@@ -125,6 +125,68 @@ def _symptoms(refs_per_domain: list[Mapping[str, Any]]) -> list[set[str]]:
     return [found.get(ref, set()) if ref is not None else set() for _area, ref in chosen]
 
 
+def previous_of(measurement: Measurement) -> Measurement | None:
+    """The measurement a report compares with: the latest finished one under the same profile observed before it."""
+    return (
+        Measurement.objects.filter(
+            status=Status.FINISHED, profile=measurement.profile, observed_at__lt=measurement.observed_at
+        )
+        .exclude(pk=measurement.pk)
+        .order_by("-observed_at", "-id")
+        .first()
+    )
+
+
+def _tallies(measurement: Measurement) -> tuple[Tally, dict[str, Tally]]:
+    overall = Tally()
+    by_type: dict[str, Tally] = {}
+    for _, stored_score, _, _, _, org_type, _ in _rows(measurement):
+        overall.add(stored_score or {})
+        by_type.setdefault(org_type or UNKNOWN_TYPE, Tally()).add(stored_score or {})
+    return overall, by_type
+
+
+def _delta(now: float | None, then: float | None) -> float | None:
+    return None if now is None or then is None else round(now - then, 1)
+
+
+def change(
+    measurement: Measurement, overall: Mapping[str, Any], types: Mapping[str, Mapping[str, Any]]
+) -> dict[str, Any]:
+    """Change since the previous measurement (``previous_of``), in percentage points, per standard overall and per
+    organisation type; ``previous`` is None when there is none (then every change is None)."""
+    previous = previous_of(measurement)
+    if previous is None:
+        before_overall: dict[str, Any] = {"standards": {}}
+        before_types: dict[str, dict[str, Any]] = {}
+    else:
+        then, then_types = _tallies(previous)
+        before_overall = then.to_json()
+        before_types = {name: tally.to_json() for name, tally in then_types.items()}
+
+    def compare(now: Mapping[str, Any], before: Mapping[str, Any]) -> dict[str, Any]:
+        out = {}
+        for name, share in now["standards"].items():
+            then_share = before["standards"].get(name)
+            then_pct = then_share["percentage"] if then_share else None
+            out[name] = {
+                "percentage": share["percentage"],
+                "previous": then_pct,
+                "change": _delta(share["percentage"], then_pct),
+            }
+        return out
+
+    return {
+        "previous": None
+        if previous is None
+        else {"name": previous.name, "observed_at": previous.observed_at.isoformat()},
+        "overall": compare(overall, before_overall),
+        "organisation_types": {
+            name: compare(tally, before_types.get(name, {"standards": {}})) for name, tally in types.items()
+        },
+    }
+
+
 def build(measurement: Measurement) -> dict[str, Any]:
     """The whole report as JSON-ready data."""
     overall = Tally()
@@ -160,6 +222,8 @@ def build(measurement: Measurement) -> dict[str, Any]:
         key=lambda o: (o["compliance"], -o["lights"]["red"], o["organisation"]),
     )
     signal = run_signal(_symptoms(refs))
+    overall_json = overall.to_json()
+    types_json = {name: tally.to_json() for name, tally in sorted(by_type.items())}
     return {
         "run_signal": signal.message if signal is not None else None,
         "measurement": {
@@ -173,8 +237,9 @@ def build(measurement: Measurement) -> dict[str, Any]:
             "simulated": bool(measurement.selection.get("simulated")),
             "selection": measurement.selection,
         },
-        "overall": overall.to_json(),
-        "organisation_types": {name: tally.to_json() for name, tally in sorted(by_type.items())},
+        "overall": overall_json,
+        "organisation_types": types_json,
+        "change": change(measurement, overall_json, types_json),
         "organisations": organisations,
         "furthest_behind": [
             {"organisation": o["organisation"], "compliance": o["compliance"], "traffic_light": o["traffic_light"]}
@@ -222,9 +287,16 @@ def render_text(report: Mapping[str, Any]) -> str:
     out.write(f" — observed {m['observed_at'][:16]} — {m['status']}\n\n")
     overall = report["overall"]
     out.write("Share of domains compliant, per standard\n")
+    changes = report.get("change", {}).get("overall", {})
     for name, share in overall["standards"].items():
         extra = f", {share['not_measured']} not measured" if share["not_measured"] else ""
+        delta = (changes.get(name) or {}).get("change")
+        if delta is not None:
+            extra += f", {delta:+.1f} pp since the previous measurement"
         out.write(f"  {name:<28} {_pct(share)}{extra}\n")
+    previous = report.get("change", {}).get("previous")
+    if previous:
+        out.write(f"  (compared with {previous['name']}, observed {previous['observed_at'][:16]})\n")
     lights = overall["lights"]
     out.write(f"  traffic lights: {', '.join(f'{k} {v}' for k, v in lights.items())}\n")
     if overall["internetnl_total"] is not None:

@@ -11,11 +11,11 @@ from domeinwacht.web.register.models import Domain, Host, Organisation, Tag
 
 class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
     successor: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True
+        slug_field="slug", read_only=True, allow_null=True
     )
     # DRF's metaclass moves declared fields off the class; only the type checker sees this shadow Field.parent.
     parent: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(  # type: ignore[assignment]
-        slug_field="slug", read_only=True
+        slug_field="slug", read_only=True, allow_null=True
     )
     domains: serializers.SlugRelatedField[Domain] = serializers.SlugRelatedField(
         slug_field="name", many=True, read_only=True
