@@ -42,8 +42,8 @@ def default_pages() -> dict[str, str]:
     name = domain.name if domain else "none.nl"
     return {
         "map": "/",
-        "organisation page": f"/organisaties/{slug}/",
-        "domain page": f"/domeinen/{name}/",
+        "organisation page": f"/organisatie/{slug}/",
+        "domain page": f"/domein/{name}/",
         "API: organisations (page of 100)": "/api/v1/organisations",
         "API: domains (page of 100)": "/api/v1/domains",
         "API: organisation detail": f"/api/v1/organisations/{slug}",
