@@ -86,21 +86,40 @@ def evaluate_domain(observed: DomainObservations, ctx: CheckContext) -> dict[str
     return dict(sorted(results.items()))
 
 
-def check_options(options: ScanOptions) -> dict[str, Any]:
-    """What checks may need from the scan options: the trust store (cert.trust) and the DKIM selectors asked for."""
+def check_options(options: ScanOptions, ca_pem: bytes | None = None) -> dict[str, Any]:
+    """What checks may need from the scan options: the trust store (cert.trust) and the DKIM selectors asked for.
+
+    ``ca_pem``: the trust store's content as stored with a measurement (wins over the file). A configured CA file
+    that is gone and not stored is ``ca_missing``: cert.trust then says error, never a verdict against another
+    trust store.
+    """
     extra: dict[str, Any] = {}
-    if options.ca_file is not None and Path(options.ca_file).is_file():
+    if options.ca_file is not None:
         extra["ca_file"] = str(options.ca_file)
-        extra["ca_pem"] = Path(options.ca_file).read_bytes()
+        if ca_pem is not None:
+            extra["ca_pem"] = ca_pem
+        elif Path(options.ca_file).is_file():
+            extra["ca_pem"] = Path(options.ca_file).read_bytes()
+        else:
+            extra["ca_missing"] = True
+    elif ca_pem is not None:
+        extra["ca_pem"] = ca_pem
     if options.dkim_selectors:
         extra["dkim_selectors"] = tuple(options.dkim_selectors)
     return extra
 
 
 def check_context(
-    options: ScanOptions, tls_profile: str | None = None, now: datetime | None = None, dmarc_spec: str = "rfc7489"
+    options: ScanOptions,
+    tls_profile: str | None = None,
+    now: datetime | None = None,
+    dmarc_spec: str = "rfc7489",
+    *,
+    ca_pem: bytes | None = None,
 ) -> CheckContext:
     """The evaluation context for observations made with ``options`` (the same for `check` and measurements);
     ``dmarc_spec`` is the policy profile's DMARC specification (``rfc7489`` or ``dmarcbis``)."""
-    ctx = CheckContext(profile=tls_profile or options.profile, options=check_options(options), dmarc_spec=dmarc_spec)
+    ctx = CheckContext(
+        profile=tls_profile or options.profile, options=check_options(options, ca_pem), dmarc_spec=dmarc_spec
+    )
     return ctx if now is None else CheckContext(ctx.profile, now, ctx.options, dmarc_spec)

@@ -112,6 +112,8 @@ def _load_file(path: str) -> tuple[x509.Certificate, ...]:
 def trust_roots(options: Mapping[str, Any]) -> tuple[tuple[x509.Certificate, ...], str]:
     """The trusted roots and where they came from (for the evidence)."""
     pem = options.get("ca_pem")
+    if not pem and options.get("ca_missing"):
+        return (), f"{options.get('ca_file')} (the trust store these observations were made with; it is gone)"
     if pem:
         data = pem.encode("ascii") if isinstance(pem, str) else bytes(pem)
         return _load_pem(data), "ca_pem option"

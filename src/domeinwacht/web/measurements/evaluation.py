@@ -31,11 +31,12 @@ def tls_profile(profile: str) -> str:
     return load_profile(profile).tls_profile
 
 
-def context(profile: str, observed_at: datetime, options: ScanOptions) -> CheckContext:
-    """The same context `domeinwacht check` uses, with the profile's TLS guideline and DMARC specification and
-    the observation time."""
+def context(profile: str, observed_at: datetime, options: ScanOptions, trust_pem: str | None = None) -> CheckContext:
+    """The same context `domeinwacht check` uses, with the profile's TLS guideline and DMARC specification, the
+    observation time and the trust store stored with the measurement (``trust_pem``)."""
     chosen = load_profile(profile)
-    return check_context(options, chosen.tls_profile, observed_at, chosen.dmarc_spec)
+    ca_pem = trust_pem.encode("ascii") if trust_pem else None
+    return check_context(options, chosen.tls_profile, observed_at, chosen.dmarc_spec, ca_pem=ca_pem)
 
 
 def score(profile: str, results: Mapping[str, CheckResult], observed_at: datetime) -> dict[str, Any]:
@@ -45,8 +46,10 @@ def score(profile: str, results: Mapping[str, CheckResult], observed_at: datetim
     return out
 
 
-def make_evaluator(profile: str, observed_at: datetime, options: ScanOptions) -> Evaluator:
-    ctx = context(profile, observed_at, options)
+def make_evaluator(
+    profile: str, observed_at: datetime, options: ScanOptions, trust_pem: str | None = None
+) -> Evaluator:
+    ctx = context(profile, observed_at, options, trust_pem)
     load_profile(profile)  # an unknown profile fails here, before any probe
 
     def evaluate(observed: DomainObservations) -> Evaluation:

@@ -122,6 +122,15 @@ def load_plugins(measurement: Measurement) -> None:
 # --- planning --------------------------------------------------------------------------------------------------
 
 
+def _trust_pem(options: ScanOptions) -> str | None:
+    if options.ca_file is None:
+        return None
+    try:
+        return Path(options.ca_file).read_text("ascii")
+    except (OSError, UnicodeDecodeError):
+        return None  # nothing to keep: cert.trust says error while the file is missing (scan.single.check_options)
+
+
 def create_measurement(
     *,
     name: str,
@@ -132,8 +141,14 @@ def create_measurement(
     selection: Mapping[str, Any] | None = None,
     backend: str = "local",
     plugins: Sequence[str] = (),
+    trust_pem: str | None = None,
 ) -> Measurement:
-    """Store a new measurement and its targets (streamed in, ``PLAN_BATCH`` rows per insert)."""
+    """Store a new measurement and its targets (streamed in, ``PLAN_BATCH`` rows per insert).
+
+    The trust store the checks judge certificates by (``options.ca_file``) is stored with it as text
+    (``options["trust_pem"]``; ``trust_pem`` passes a source measurement's on): re-scoring it later must not
+    depend on that file still being there (the lab's CA is gone once the lab is down).
+    """
     if profile not in known_profiles():
         raise MeasurementError(f"unknown profile {profile!r}; known: {', '.join(known_profiles())}")
     if Measurement.objects.filter(name=name).exists():
@@ -147,6 +162,7 @@ def create_measurement(
                 "scan": options_to_json(options),
                 "executor": settings_to_json(settings or ExecutorSettings()),
                 "plugins": list(plugins),
+                **({"trust_pem": pem} if (pem := trust_pem or _trust_pem(options)) else {}),
             },
             backend=backend,
             observed_at=datetime.now(UTC),
@@ -239,7 +255,9 @@ def run_targets_of(
     """Measure ``targets`` of ``measurement`` in this process and store them (used by every backend)."""
     load_plugins(measurement)
     options = scan_options(measurement)
-    evaluator = make_evaluator(measurement.profile, measurement.observed_at, options)
+    evaluator = make_evaluator(
+        measurement.profile, measurement.observed_at, options, measurement.options.get("trust_pem")
+    )
     return run_targets(
         targets,
         options,
@@ -318,12 +336,13 @@ def reevaluate(source: Measurement, profile: str, name: str | None = None) -> Me
         selection={**source.selection, "reevaluated_from": source.name},
         backend="reevaluate",
         plugins=source.options.get("plugins", []),
+        trust_pem=source.options.get("trust_pem"),
     )
     Measurement.objects.filter(pk=derived.pk).update(
         derived_from=source, observed_at=source.observed_at, started_at=datetime.now(UTC)
     )
     derived.refresh_from_db()
-    evaluator = make_evaluator(profile, derived.observed_at, scan_options(derived))
+    evaluator = make_evaluator(profile, derived.observed_at, scan_options(derived), derived.options.get("trust_pem"))
     sink = DatabaseSink(derived)
     new_targets = dict(Target.objects.filter(measurement=derived).values_list("domain", "pk"))
     rows = Result.objects.filter(measurement=source).order_by("pk")
