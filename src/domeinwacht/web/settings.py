@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "domeinwacht.web.public",
     "domeinwacht.web.reports",
     "domeinwacht.web.opendata",
+    "domeinwacht.web.accounts",
+    "domeinwacht.web.portal",
+    "domeinwacht.web.portfolio",
 ]
 
 MIDDLEWARE = [

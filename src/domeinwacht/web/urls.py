@@ -11,5 +11,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("rapport/", include("domeinwacht.web.reports.urls")),
     path("data/", include("domeinwacht.web.opendata.urls")),
+    # issue 11: accounts (login, TOTP, invitations), the portal, the portfolio and API keys
+    path("account/", include("domeinwacht.web.accounts.urls")),
+    path("portaal/portfolio/", include("domeinwacht.web.portfolio.urls")),
+    path("portaal/", include("domeinwacht.web.portal.urls")),
     path("", include("domeinwacht.web.public.urls")),
 ]
